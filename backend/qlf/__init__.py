@@ -1,0 +1,3 @@
+"""QLF: the Quick Look Framework."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,138 @@
+"""Fiber trace model: x(λ) and y(λ) of every fiber as Legendre series (DESIGN.md 4.3).
+
+Coordinates are trimmed-image pixels, 0-indexed, ``y`` = row (the dispersion direction),
+``x`` = column (across fibers). ``u = 2 (λ − WAVEMIN) / (WAVEMAX − WAVEMIN) − 1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.polynomial import legendre
+
+__all__ = ["TraceSet"]
+
+
+@dataclass(frozen=True)
+class TraceSet:
+    """Traces of ``nfiber`` fibers.
+
+    Attributes
+    ----------
+    xcoef, ycoef : ndarray, shape (nfiber, ncoef)
+        Legendre coefficients of x(u) and y(u), pixels.
+    wavemin, wavemax : float
+        Wavelength range of the Legendre domain, Å.
+    xsigma : ndarray, shape (nfiber,), optional
+        Cross-dispersion Gaussian σ per fiber, pixels.
+    """
+
+    xcoef: np.ndarray
+    ycoef: np.ndarray
+    wavemin: float
+    wavemax: float
+    xsigma: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.xcoef.ndim != 2 or self.xcoef.shape != self.ycoef.shape:
+            raise ValueError(
+                f"trace coefficients must be 2-d and alike: XTRACE {self.xcoef.shape}, "
+                f"YTRACE {self.ycoef.shape}"
+            )
+        if not self.wavemax > self.wavemin:
+            raise ValueError(f"WAVEMAX ({self.wavemax}) must exceed WAVEMIN ({self.wavemin})")
+        if self.xsigma is not None and self.xsigma.shape != (self.nfiber,):
+            raise ValueError(f"XSIGMA shape {self.xsigma.shape} != ({self.nfiber},)")
+
+    @property
+    def nfiber(self) -> int:
+        return self.xcoef.shape[0]
+
+    def _u(self, wave: np.ndarray) -> np.ndarray:
+        return (
+            2.0 * (np.asarray(wave, dtype=float) - self.wavemin) / (self.wavemax - self.wavemin)
+            - 1.0
+        )
+
+    def x(self, wave: np.ndarray, fibers: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Column of each selected fiber at each wavelength: shape (nsel, nwave)."""
+        return legendre.legval(self._u(wave), self.xcoef[fibers].T)
+
+    def y(self, wave: np.ndarray, fibers: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Row of each selected fiber at each wavelength: shape (nsel, nwave)."""
+        return legendre.legval(self._u(wave), self.ycoef[fibers].T)
+
+    def wave_at_rows(self, nrows: int, *, oversample: int = 4) -> np.ndarray:
+        """Wavelength of every fiber at every integer row: shape (nfiber, nrows), Å.
+
+        y(λ) is monotonic, so it is tabulated on a dense grid and inverted by interpolation
+        (NaN outside the traced range).
+        """
+        grid = np.linspace(self.wavemin, self.wavemax, max(64, nrows // oversample))
+        ygrid = self.y(grid)
+        rows = np.arange(nrows, dtype=float)
+        out = np.empty((self.nfiber, nrows))
+        for i in range(self.nfiber):
+            yi = ygrid[i]
+            order = np.argsort(yi)
+            out[i] = np.interp(rows, yi[order], grid[order], left=np.nan, right=np.nan)
+        return out
+
+    def x_at_rows(self, nrows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Column of every fiber at every integer row, and the wavelength there.
+
+        Returns ``(x, wave)``, each of shape (nfiber, nrows); NaN where the trace does not
+        cover the row.
+        """
+        wave = self.wave_at_rows(nrows)
+        u = self._u(np.nan_to_num(wave, nan=self.wavemin))
+        x = _legval_rows(u, self.xcoef)
+        x[np.isnan(wave)] = np.nan
+        return x, wave
+
+    def shifted(self, dx: float = 0.0, dy: float = 0.0) -> TraceSet:
+        """The same traces moved by ``dx`` columns and ``dy`` rows."""
+        xcoef = self.xcoef.copy()
+        ycoef = self.ycoef.copy()
+        xcoef[:, 0] += dx
+        ycoef[:, 0] += dy
+        return TraceSet(xcoef, ycoef, self.wavemin, self.wavemax, self.xsigma)
+
+    @classmethod
+    def fit(
+        cls,
+        wave: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        deg: int = 5,
+        xsigma: np.ndarray | None = None,
+    ) -> TraceSet:
+        """Fit Legendre traces to tabulated positions.
+
+        Parameters
+        ----------
+        wave : ndarray, shape (nwave,)
+            Wavelengths, Å; their range becomes the Legendre domain.
+        x, y : ndarray, shape (nfiber, nwave)
+            Column and row of each fiber at each wavelength.
+        """
+        wave = np.asarray(wave, dtype=float)
+        wavemin, wavemax = float(wave.min()), float(wave.max())
+        u = 2.0 * (wave - wavemin) / (wavemax - wavemin) - 1.0
+        xcoef = legendre.legfit(u, np.asarray(x, dtype=float).T, deg).T
+        ycoef = legendre.legfit(u, np.asarray(y, dtype=float).T, deg).T
+        return cls(xcoef, ycoef, wavemin, wavemax, xsigma)
+
+
+def _legval_rows(u: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Evaluate row i's Legendre series at ``u[i]`` for every i (Clenshaw, vectorized)."""
+    ncoef = coef.shape[1]
+    b1 = np.zeros_like(u)
+    b2 = np.zeros_like(u)
+    for k in range(ncoef - 1, 0, -1):
+        # Legendre recurrence: P_{k+1} = ((2k+1) u P_k − k P_{k−1}) / (k+1)
+        b0 = coef[:, k : k + 1] + (2 * k + 1) / (k + 1) * u * b1 - (k + 1) / (k + 2) * b2
+        b2, b1 = b1, b0
+    return coef[:, :1] + u * b1 - 0.5 * b2
