@@ -1,0 +1,1 @@
+"""QA metrics: one module per metric, each registering a :class:`~.registry.Metric`."""

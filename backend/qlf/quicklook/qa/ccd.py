@@ -1,0 +1,72 @@
+"""CHECK_CCDs metrics: per-amp bias, read noise, lit fraction and cosmic-ray rate."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qlf.quicklook.qa.registry import Metric, register
+
+__all__ = ["BiasAmp", "CosmicsRate", "LitFracAmp", "NoiseAmp"]
+
+#: Cosmic rays also land during the readout of a frame (≈1 min), also for zero exposures.
+READOUT_S = 60.0
+
+
+@register
+class BiasAmp(Metric):
+    name = "bias"
+    key = "BIAS_AMP"
+    granularity = "amp"
+    flavors = ("zero", "dark", "flat", "arc", "science")
+    units = "ADU"
+    description = "Overscan level of each amplifier (clipped mean of the overscan columns)."
+
+    def compute(self, products):
+        pre = products.preproc
+        return {self.key: pre.bias_adu.tolist(), "ROW_CORRECTED_AMP": pre.row_corrected.tolist()}
+
+
+@register
+class NoiseAmp(Metric):
+    name = "noise"
+    key = "NOISE_AMP"
+    granularity = "amp"
+    flavors = ("zero", "dark", "flat", "arc", "science")
+    units = "e-"
+    description = "Read noise of each amplifier from its overscan (MAD, then 5σ-clipped std)."
+
+    def compute(self, products):
+        return {self.key: products.preproc.readnoise_e.tolist()}
+
+
+@register
+class LitFracAmp(Metric):
+    name = "litfrac"
+    key = "LITFRAC_AMP"
+    granularity = "amp"
+    flavors = ("zero", "dark", "flat", "arc", "science")
+    units = "fraction"
+    description = "Fraction of each amplifier's pixels above 5 × its read noise."
+
+    def compute(self, products):
+        pre = products.preproc
+        fractions = [
+            float(np.count_nonzero(pre.amp_pixels(i) > 5 * rn) / pre.amp_pixels(i).size)
+            for i, rn in enumerate(pre.readnoise_e)
+        ]
+        return {self.key: fractions}
+
+
+@register
+class CosmicsRate(Metric):
+    name = "cosmics"
+    key = "COSMICS_RATE"
+    granularity = "amp"
+    flavors = ("zero", "dark")
+    units = "hits / amp / min"
+    description = "Cosmic-ray hits per amplifier per minute of exposure plus readout."
+
+    def compute(self, products):
+        minutes = (max(products.info.exptime, 0.0) + READOUT_S) / 60.0
+        hits = products.preproc.ncosmic
+        return {self.key: (hits / minutes).tolist(), "COSMICS_AMP": hits.tolist()}

@@ -1,0 +1,127 @@
+"""CHECK_SPECTRA target metrics: S/N at a fiducial magnitude and spectro − imaging magnitudes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qlf.quicklook.lines import BANDS
+from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.throughput import nanomaggies_to_mag
+
+__all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "target_photometry"]
+
+FIDUCIAL_MAG = 22.0
+
+
+def target_photometry(products) -> dict[str, np.ndarray]:
+    """Per target fiber: class, imaging flux and magnitude, spectro magnitude, median S/N per √Å.
+
+    All in the camera's band (b → G, r → R, z → Z).
+    """
+    band, lo, hi = BANDS[products.arm]
+    fibers = products.fibers_of_type("TGT")
+    fmap = products.fibers[fibers]
+    imaging = np.asarray(fmap[f"FLUX_{band}"], dtype=float)
+    wave = products.wave[fibers]
+    inband = (wave >= lo) & (wave <= hi)
+    _, variance = products.flatfielded
+    resid = products.sky.residual[fibers]
+    with np.errstate(all="ignore"):
+        fnu = np.nanmean(np.where(inband, products.fnu[fibers], np.nan), axis=1)
+        snr_row = resid / np.sqrt(variance[fibers])
+        dwave = np.abs(np.gradient(wave, axis=1))
+        # S/N grows as the square root of the bin width: per row → per √Å
+        snr = np.nanmedian(np.where(inband, snr_row / np.sqrt(dwave), np.nan), axis=1)
+    return {
+        "fiber": fibers,
+        "class": np.char.strip(np.asarray(fmap["TARGET_CLASS"]).astype(str)),
+        "flux": imaging,
+        "mag": nanomaggies_to_mag(imaging),
+        "spec_mag": nanomaggies_to_mag(fnu),
+        "snr": snr,
+    }
+
+
+def fit_snr_model(x: np.ndarray, snr: np.ndarray, exptime: float) -> tuple[float, float] | None:
+    """Fit SNR = t·a·x / √(t(a·x + b)) for (a, b).
+
+    Squared and inverted the model is linear: x²/SNR² = x/(t·a) + b/(t·a²), solved by a
+    least-squares line with 3σ clipping. Returns None with fewer than 3 usable points.
+    """
+    good = np.isfinite(x) & np.isfinite(snr) & (x > 0) & (snr > 0)
+    for _ in range(3):
+        if good.sum() < 3:
+            return None
+        y = x[good] ** 2 / snr[good] ** 2
+        slope, intercept = np.polyfit(x[good], y, 1)
+        model = slope * x + intercept
+        resid = x**2 / np.where(snr > 0, snr, np.nan) ** 2 - model
+        scale = 1.4826 * np.nanmedian(np.abs(resid[good])) or np.inf
+        keep = good & (np.abs(resid) < 3 * scale)
+        if keep.sum() == good.sum():
+            break
+        good = keep
+    if slope <= 0:
+        return None
+    a = 1.0 / (exptime * slope)
+    b = intercept * exptime * a * a
+    return float(a), float(max(b, 0.0))
+
+
+def snr_model(x, a: float, b: float, exptime: float):
+    return exptime * a * x / np.sqrt(exptime * (a * x + b))
+
+
+@register
+class FidSnrTgt(Metric):
+    name = "fidsnr"
+    key = "FIDSNR_TGT"
+    granularity = "class"
+    flavors = ("science",)
+    units = "S/N per √Å"
+    description = (
+        "Per target class, median S/N per √Å in the band at magnitude 22 from a fit of "
+        "SNR = t·a·x / √(t(a·x + b)) over the class's targets, x = 10^(−0.4(mag − 22.5))."
+    )
+
+    def compute(self, products):
+        phot = target_photometry(products)
+        t = products.info.exptime
+        x_fid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
+        values, fits = {}, {}
+        for cls in sorted(set(phot["class"])):
+            sel = phot["class"] == cls
+            fit = fit_snr_model(phot["flux"][sel], phot["snr"][sel], t)
+            values[cls] = float(snr_model(x_fid, *fit, t)) if fit else None
+            fits[cls] = list(fit) if fit else None
+        return {
+            self.key: values,
+            "SNR_FIT": fits,
+            "TGT_FIBER": phot["fiber"].tolist(),
+            "TGT_CLASS": phot["class"].tolist(),
+            "TGT_MAG": phot["mag"].tolist(),
+            "TGT_SNR": phot["snr"].tolist(),
+        }
+
+
+@register
+class DeltaMagTgt(Metric):
+    name = "deltamag"
+    key = "DELTAMAG_TGT"
+    granularity = "class"
+    flavors = ("science",)
+    units = "mag"
+    description = "Per target class, mean of spectroscopic minus imaging magnitude in the band."
+
+    def compute(self, products):
+        phot = target_photometry(products)
+        delta = phot["spec_mag"] - phot["mag"]
+        values = {}
+        for cls in sorted(set(phot["class"])):
+            d = delta[(phot["class"] == cls) & np.isfinite(delta)]
+            values[cls] = float(np.mean(d)) if d.size else None
+        return {
+            self.key: values,
+            "TGT_DELTAMAG": delta.tolist(),
+            "TGT_SPECMAG": phot["spec_mag"].tolist(),
+        }

@@ -1,0 +1,102 @@
+"""Vectorised least-squares fits of pixel-integrated Gaussians to many 1-d cutouts at once.
+
+Used for line centroids and widths along and across the dispersion (XWSIGMA, XYSHIFTS dy,
+CHECKARC). Pixel integration matters at σ ≈ 1 px: a sampled Gaussian would bias σ by ~4 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import erf
+
+__all__ = ["GaussianFit", "fit_gaussians"]
+
+_SQRT2 = np.sqrt(2.0)
+
+
+@dataclass
+class GaussianFit:
+    """Fits of ``n`` cutouts; NaN where a fit failed.
+
+    Attributes
+    ----------
+    amplitude : ndarray (n,)
+        Integrated flux of the Gaussian (same units as the cutout × pixels).
+    center : ndarray (n,)
+        Centre in cutout pixel coordinates (0 = first pixel's centre).
+    sigma : ndarray (n,)
+        Gaussian σ, pixels.
+    background : ndarray (n,)
+        Constant background per pixel.
+    chi2 : ndarray (n,)
+        χ² per degree of freedom (with the given variances).
+    """
+
+    amplitude: np.ndarray
+    center: np.ndarray
+    sigma: np.ndarray
+    background: np.ndarray
+    chi2: np.ndarray
+
+
+def _model(x, amp, mu, sig, bg):
+    a = (x - 0.5 - mu) / (_SQRT2 * sig)
+    b = (x + 0.5 - mu) / (_SQRT2 * sig)
+    return bg + 0.5 * amp * (erf(b) - erf(a))
+
+
+def fit_gaussians(
+    cutouts: np.ndarray,
+    *,
+    variance: np.ndarray | None = None,
+    sigma0: float = 1.0,
+    iterations: int = 12,
+) -> GaussianFit:
+    """Fit ``bg + A·∫G(μ, σ)`` to each row of ``cutouts`` (shape (n, m)) by Gauss-Newton.
+
+    Starting values come from the moments of the background-subtracted cutout.
+    """
+    data = np.asarray(cutouts, dtype=float)
+    n, m = data.shape
+    x = np.arange(m, dtype=float)[None, :]
+    w = 1.0 / np.maximum(variance, 1e-6) if variance is not None else np.ones_like(data)
+    bg = np.minimum(data[:, :2].mean(axis=1), data[:, -2:].mean(axis=1))
+    positive = np.clip(data - bg[:, None], 0, None)
+    amp = positive.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = (positive * x).sum(axis=1) / amp
+    mu = np.where(np.isfinite(mu), mu, (m - 1) / 2)
+    sig = np.full(n, sigma0)
+    params = np.stack([amp, mu, sig, bg], axis=1)
+    eps = np.array([1e-3, 1e-4, 1e-4, 1e-3])
+    for _ in range(iterations):
+        model = _model(x, *(params[:, k : k + 1] for k in range(4)))
+        residual = data - model
+        jac = np.empty((n, m, 4))
+        for k in range(4):
+            step = eps[k] * np.maximum(np.abs(params[:, k]), 1.0)
+            shifted = params.copy()
+            shifted[:, k] += step
+            jac[:, :, k] = (_model(x, *(shifted[:, j : j + 1] for j in range(4))) - model) / step[
+                :, None
+            ]
+        jtw = jac * w[:, :, None]
+        normal = np.einsum("nmi,nmj->nij", jtw, jac)
+        rhs = np.einsum("nmi,nm->ni", jtw, residual)
+        normal += np.eye(4)[None] * 1e-9
+        try:
+            delta = np.linalg.solve(normal, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            delta = np.linalg.lstsq(normal.reshape(-1, 4), rhs.ravel(), rcond=None)[0].reshape(n, 4)
+        params += delta
+        params[:, 2] = np.clip(params[:, 2], 0.2, m)
+        params[:, 1] = np.clip(params[:, 1], -1.0, m)
+    model = _model(x, *(params[:, k : k + 1] for k in range(4)))
+    chi2 = ((data - model) ** 2 * w).sum(axis=1) / max(m - 4, 1)
+    bad = ~np.all(np.isfinite(params), axis=1) | (params[:, 1] < 0) | (params[:, 1] > m - 1)
+    params[bad] = np.nan
+    return GaussianFit(
+        params[:, 0], params[:, 1], params[:, 2], params[:, 3], np.where(bad, np.nan, chi2)
+    )

@@ -1,0 +1,167 @@
+"""Trace positions measured against the calibration PSF: the XYSHIFTS and XWSIGMA inputs.
+
+dx comes from flux-weighted centroids of the cross-dispersion profile on row-binned images;
+dy, the along-dispersion σ and the cross-dispersion σ come from Gaussian fits of bright
+isolated lines (arc lamps or night-sky lines) at their predicted positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.steps.extract import Extraction
+from qlf.quicklook.steps.linefit import fit_gaussians
+
+__all__ = ["LineFits", "XShift", "fit_lines", "measure_xshift"]
+
+
+@dataclass
+class XShift:
+    """Cross-dispersion offset of the traces (measured − calibration), columns."""
+
+    dx: float
+    dx_fiber: np.ndarray  # (nfiber,), NaN for fibers without signal
+    nsamples: int
+
+
+def measure_xshift(
+    image: np.ndarray,
+    x_pred: np.ndarray,
+    *,
+    row_bin: int = 16,
+    half_window: int = 3,
+    min_flux: float = 200.0,
+    iterations: int = 3,
+) -> XShift:
+    """Median offset of the fibers' centroids from their predicted columns.
+
+    Parameters
+    ----------
+    image : ndarray (nrow, ncol)
+        Preprocessed image, electrons.
+    x_pred : ndarray (nfiber, nrow)
+        Calibration trace centres.
+    row_bin : int
+        Rows summed before centroiding (noise and speed).
+    min_flux : float
+        Minimum electrons in a binned window for its centroid to count.
+    """
+    nrow, ncol = image.shape
+    nbin = nrow // row_bin
+    binned = image[: nbin * row_bin].reshape(nbin, row_bin, ncol).sum(axis=1)
+    xb = x_pred[:, : nbin * row_bin].reshape(x_pred.shape[0], nbin, row_bin).mean(axis=2)
+    offsets = np.arange(-half_window, half_window + 1)
+    dx = 0.0
+    dx_sample = np.full(xb.shape, np.nan)
+    for _ in range(iterations):
+        centre = np.rint(xb + dx)
+        ok = np.isfinite(centre) & (centre - half_window >= 0) & (centre + half_window < ncol)
+        cols = np.where(ok, centre, half_window).astype(np.int64)[..., None] + offsets
+        rows = np.arange(nbin)[None, :, None]
+        pixels = binned[rows, cols]
+        total = pixels.sum(axis=2)
+        good = ok & (total > min_flux)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centroid = (pixels * cols).sum(axis=2) / total
+        dx_sample = np.where(good, centroid - xb, np.nan)
+        if not good.any():
+            return XShift(dx=float("nan"), dx_fiber=np.full(x_pred.shape[0], np.nan), nsamples=0)
+        dx = float(np.nanmedian(dx_sample))
+    with np.errstate(all="ignore"):
+        counts = np.isfinite(dx_sample).sum(axis=1)
+        dx_fiber = np.where(
+            counts > 0, np.nanmedian(np.where(counts[:, None] > 0, dx_sample, 0), axis=1), np.nan
+        )
+    return XShift(dx=dx, dx_fiber=dx_fiber, nsamples=int(np.isfinite(dx_sample).sum()))
+
+
+@dataclass
+class LineFits:
+    """Gaussian fits of bright lines in every fiber.
+
+    Arrays are (nfiber, nline); NaN where a fit failed or the line was too faint.
+    """
+
+    wavelengths: np.ndarray  # (nline,)
+    dy: np.ndarray  # measured − predicted row
+    wsigma: np.ndarray  # along dispersion, rows
+    xsigma: np.ndarray  # across dispersion, columns
+    flux: np.ndarray  # integrated line flux, electrons
+    snr: np.ndarray
+
+    def median_dy(self) -> float:
+        return _nanmedian(self.dy)
+
+    def median_wsigma(self) -> float:
+        return _nanmedian(self.wsigma)
+
+    def median_xsigma(self) -> float:
+        return _nanmedian(self.xsigma)
+
+
+def _nanmedian(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")
+
+
+def fit_lines(
+    image: np.ndarray,
+    extraction: Extraction,
+    traces: TraceSet,
+    wavelengths: np.ndarray,
+    *,
+    half_window: int = 5,
+    min_snr: float = 10.0,
+) -> LineFits:
+    """Fit each line in each fiber along the rows (extracted flux) and across the columns.
+
+    ``traces`` are the calibration traces already moved by the measured dx; the predicted row of
+    a line is y(λ) of those traces.
+    """
+    nfiber, nrow = extraction.flux.shape
+    ncol = image.shape[1]
+    nline = len(wavelengths)
+    shape = (nfiber, nline)
+    out = {k: np.full(shape, np.nan) for k in ("dy", "wsigma", "xsigma", "flux", "snr")}
+    if nline == 0:
+        return LineFits(np.asarray(wavelengths, float), **out)
+    y_pred = traces.y(wavelengths)  # (nfiber, nline)
+    x_line = traces.x(wavelengths)
+    centre = np.rint(y_pred).astype(np.int64)
+    inside = (centre - half_window >= 0) & (centre + half_window < nrow)
+    fiber_idx, line_idx = np.nonzero(inside)
+    if fiber_idx.size == 0:
+        return LineFits(np.asarray(wavelengths, float), **out)
+    offsets = np.arange(-half_window, half_window + 1)
+    rows = centre[fiber_idx, line_idx][:, None] + offsets
+    cut = extraction.flux[fiber_idx[:, None], rows]
+    var = extraction.variance[fiber_idx[:, None], rows]
+    usable = np.isfinite(cut).all(axis=1) & ~extraction.masked[fiber_idx[:, None], rows].any(axis=1)
+    cut = np.nan_to_num(cut)
+    var = np.nan_to_num(var, nan=1.0)
+    along = fit_gaussians(cut, variance=np.maximum(var, 1.0))
+    noise = np.sqrt(np.maximum(var, 1.0).sum(axis=1))
+    snr = along.amplitude / noise
+    good = usable & (snr > min_snr) & (along.sigma < half_window)
+    dy = along.center - half_window + centre[fiber_idx, line_idx] - y_pred[fiber_idx, line_idx]
+    out["dy"][fiber_idx, line_idx] = np.where(good, dy, np.nan)
+    out["wsigma"][fiber_idx, line_idx] = np.where(good, along.sigma, np.nan)
+    out["flux"][fiber_idx, line_idx] = np.where(usable, along.amplitude, np.nan)
+    out["snr"][fiber_idx, line_idx] = np.where(usable, snr, np.nan)
+    # across the dispersion: sum three rows around the line, minus the continuum beside it
+    line_row = np.rint(y_pred[fiber_idx, line_idx] + np.nan_to_num(dy)).astype(np.int64)
+    xc = np.rint(x_line[fiber_idx, line_idx]).astype(np.int64)
+    xoff = np.arange(-4, 5)
+    ok = good & (line_row - 8 >= 0) & (line_row + 8 < nrow) & (xc - 4 >= 0) & (xc + 4 < ncol)
+    if ok.any():
+        f, r, c = fiber_idx[ok], line_row[ok], xc[ok]
+        cols = c[:, None] + xoff
+        peak = sum(image[(r + k)[:, None], cols] for k in (-1, 0, 1))
+        side = sum(image[(r + k)[:, None], cols] for k in (-8, -7, -6, 6, 7, 8)) / 2.0
+        across = fit_gaussians(peak - side, variance=np.maximum(peak + side, 1.0))
+        sel = np.isfinite(across.sigma) & (across.sigma < 4)
+        out["xsigma"][f[sel], line_idx[ok][sel]] = across.sigma[sel]
+    return LineFits(np.asarray(wavelengths, float), **out)
