@@ -1,0 +1,1 @@
+"""The QLF Django app: data model, ingestion, selectors and the REST API."""

@@ -1,0 +1,79 @@
+"""Sign in and out (session, for the browser), who am I, and API tokens (for scripts)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.permissions import roles
+from qlf.dashboard.services.users import user_token
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+
+
+def _me(user) -> dict:
+    return {"username": user.username, "roles": roles(user)}
+
+
+def _authenticate(request) -> object:
+    data = CredentialsSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = authenticate(request, **data.validated_data)
+    if user is None:
+        raise ApplicationError("wrong username or password", status_code=401)
+    return user
+
+
+class LoginApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CredentialsSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        user = _authenticate(request)
+        login(request, user)
+        return Response(_me(user))
+
+
+class LogoutApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        logout(request)
+        return Response({"detail": "signed out"})
+
+
+@method_decorator(ensure_csrf_cookie, name="get")
+class MeApi(APIView):
+    """The signed-in user and roles; also sets the CSRF cookie the browser needs to sign in."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return Response({"username": None, "roles": []})
+        return Response(_me(request.user))
+
+
+class TokenApi(APIView):
+    """Exchange a username and password for the user's API token (``Authorization: Token ...``)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=CredentialsSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        user = _authenticate(request)
+        return Response({"token": user_token(user=user), **_me(user)})

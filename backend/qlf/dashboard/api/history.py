@@ -1,0 +1,118 @@
+"""Observing history, processing history, the 10 most recent processes and process detail."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qlf.dashboard.api.common import CsvField, HistoryPagination, NightRangeMixin, query
+from qlf.dashboard.models import Exposure, Job, Process, ProcessStatus, QaStatus, StepRun
+from qlf.dashboard.selectors.history import (
+    EXPOSURE_ORDERING,
+    PROCESS_ORDERING,
+    exposure_list,
+    process_get,
+    process_list,
+    process_recent,
+)
+from qlf.dashboard.selectors.mapping import FLAVORS
+
+PROGRAMS = ("DARK", "GRAY", "BRIGHT")
+
+
+def _ordering_choices(names):
+    return [*names, *(f"-{n}" for n in names)]
+
+
+class _Filter(NightRangeMixin):
+    flavor = CsvField(choices=FLAVORS, required=False)
+    program = CsvField(pattern=r"[A-Za-z0-9_]{1,16}", required=False)
+    qa_status = CsvField(choices=QaStatus.values, required=False)
+    night = serializers.IntegerField(required=False, min_value=19000101, max_value=30000101)
+    tile = serializers.IntegerField(required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
+
+
+class ExposureOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Exposure
+        exclude = ["discovered_at"]
+
+
+class ExposureListApi(APIView):
+    class FilterSerializer(_Filter):
+        ordering = serializers.ChoiceField(_ordering_choices(EXPOSURE_ORDERING), default="-expid")
+
+    @extend_schema(parameters=[FilterSerializer], responses=ExposureOutput(many=True))
+    def get(self, request):
+        filters = query(self.FilterSerializer, request)
+        exposures = exposure_list(filters=filters, ordering=filters["ordering"])
+        paginator = HistoryPagination()
+        page = paginator.paginate_queryset(exposures, request, view=self)
+        return paginator.get_paginated_response(ExposureOutput(page, many=True).data)
+
+
+class ProcessOutput(serializers.ModelSerializer):
+    expid = serializers.IntegerField(source="exposure_id")
+
+    class Meta:
+        model = Process
+        fields = [
+            "id", "expid", "night", "flavor", "program", "tile", "status", "qa_status",
+            "qa_summary", "started", "ended", "duration_s", "pipeline_version", "spec_version",
+        ]  # fmt: skip
+
+
+class ProcessListApi(APIView):
+    class FilterSerializer(_Filter):
+        status = CsvField(choices=ProcessStatus.values, required=False)
+        expid = serializers.IntegerField(required=False)
+        ordering = serializers.ChoiceField(_ordering_choices(PROCESS_ORDERING), default="-id")
+
+    @extend_schema(parameters=[FilterSerializer], responses=ProcessOutput(many=True))
+    def get(self, request):
+        filters = query(self.FilterSerializer, request)
+        processes = process_list(filters=filters, ordering=filters["ordering"])
+        paginator = HistoryPagination()
+        page = paginator.paginate_queryset(processes, request, view=self)
+        return paginator.get_paginated_response(ProcessOutput(page, many=True).data)
+
+
+class ProcessRecentApi(APIView):
+    @extend_schema(responses=ProcessOutput(many=True))
+    def get(self, request):
+        return Response(ProcessOutput(process_recent(limit=10), many=True).data)
+
+
+class StepRunOutput(serializers.ModelSerializer):
+    class Meta:
+        model = StepRun
+        fields = ["name", "state", "qa_status", "started", "ended", "duration_s", "error"]
+
+
+class JobOutput(serializers.ModelSerializer):
+    steps = StepRunOutput(many=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "camera", "status", "qa_status", "started", "ended", "duration_s",
+            "current_step", "error", "failed_step", "steps",
+        ]  # fmt: skip
+
+
+class ProcessDetailOutput(ProcessOutput):
+    exposure = ExposureOutput()
+    jobs = JobOutput(many=True)
+
+    class Meta(ProcessOutput.Meta):
+        fields = [*ProcessOutput.Meta.fields, "exposure", "jobs"]
+
+
+class ProcessDetailApi(APIView):
+    @extend_schema(responses=ProcessDetailOutput)
+    def get(self, request, process_id: int):
+        return Response(ProcessDetailOutput(process_get(process_id=process_id)).data)

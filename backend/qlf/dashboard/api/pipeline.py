@@ -1,0 +1,46 @@
+"""Pipeline control: viewers read the status, operators start, stop, reset and reprocess."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qlf.dashboard.permissions import IsOperator
+from qlf.dashboard.services.pipeline_control import (
+    pipeline_action,
+    pipeline_reprocess,
+    pipeline_status,
+)
+
+
+class PipelineStatusApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(pipeline_status())
+
+
+class PipelineActionApi(APIView):
+    """POST /api/pipeline/{start|stop|reset}/ (the action comes from the URL)."""
+
+    permission_classes = [IsOperator]
+    action: str = ""
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        return Response(pipeline_action(action=self.action))
+
+
+class PipelineReprocessApi(APIView):
+    permission_classes = [IsOperator]
+
+    class InputSerializer(serializers.Serializer):
+        expid = serializers.IntegerField(min_value=0)
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(pipeline_reprocess(expid=data.validated_data["expid"]))

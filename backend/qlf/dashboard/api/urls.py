@@ -1,0 +1,41 @@
+"""Routes of the REST API, mounted under /api/."""
+
+from django.urls import path
+
+from qlf.dashboard.api import auth, comments, history, jobs, pipeline, qa, reference
+
+urlpatterns = [
+    path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
+    path("auth/logout/", auth.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeApi.as_view(), name="auth-me"),
+    path("auth/token/", auth.TokenApi.as_view(), name="auth-token"),
+    path("exposures/", history.ExposureListApi.as_view(), name="exposure-list"),
+    path("processes/", history.ProcessListApi.as_view(), name="process-list"),
+    path("processes/recent/", history.ProcessRecentApi.as_view(), name="process-recent"),
+    path("processes/<int:process_id>/", history.ProcessDetailApi.as_view(), name="process-detail"),
+    path("processes/<int:process_id>/qa/", qa.ProcessQaApi.as_view(), name="process-qa"),
+    path(
+        "processes/<int:process_id>/comments/",
+        comments.ProcessCommentsApi.as_view(),
+        name="process-comments",
+    ),
+    path("jobs/<int:job_id>/log/", jobs.JobLogApi.as_view(), name="job-log"),
+    path("trends/", qa.TrendApi.as_view(), name="trends"),
+    path("conditions/", qa.ConditionsApi.as_view(), name="conditions"),
+    path("survey/", qa.SurveyApi.as_view(), name="survey"),
+    path("ql-mapping/", reference.MappingListApi.as_view(), name="mapping-list"),
+    path("ql-mapping/<str:flavor>/", reference.MappingDetailApi.as_view(), name="mapping-detail"),
+    path("specs/", reference.SpecListApi.as_view(), name="spec-list"),
+    path("specs/current/", reference.SpecCurrentApi.as_view(), name="spec-current"),
+    path("config/", reference.ConfigApi.as_view(), name="config"),
+    path("pipeline/status/", pipeline.PipelineStatusApi.as_view(), name="pipeline-status"),
+    *(
+        path(
+            f"pipeline/{action}/",
+            pipeline.PipelineActionApi.as_view(action=action),
+            name=f"pipeline-{action}",
+        )
+        for action in ("start", "stop", "reset")
+    ),
+    path("pipeline/reprocess/", pipeline.PipelineReprocessApi.as_view(), name="pipeline-reprocess"),
+]

@@ -1,0 +1,32 @@
+"""The data model of DESIGN.md 6."""
+
+from qlf.dashboard.models.choices import (
+    QA_SEVERITY,
+    JobStatus,
+    ProcessStatus,
+    QaStatus,
+    StepState,
+    worst_status,
+)
+from qlf.dashboard.models.event import Event
+from qlf.dashboard.models.exposure import Exposure, Fibermap
+from qlf.dashboard.models.metric import Metric, MetricNight
+from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
+
+__all__ = [
+    "QA_SEVERITY",
+    "Event",
+    "Exposure",
+    "Fibermap",
+    "Job",
+    "JobStatus",
+    "Metric",
+    "MetricNight",
+    "Process",
+    "ProcessComment",
+    "ProcessStatus",
+    "QaStatus",
+    "StepRun",
+    "StepState",
+    "worst_status",
+]

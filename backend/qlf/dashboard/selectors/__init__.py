@@ -1,0 +1,1 @@
+"""Selectors: every function that reads. Keyword-only arguments, no writes."""

@@ -1,0 +1,83 @@
+"""Observing history (exposures) and processing history (processes): filtered and ordered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import Exposure, Job, Process
+
+__all__ = [
+    "EXPOSURE_ORDERING",
+    "PROCESS_ORDERING",
+    "exposure_list",
+    "process_get",
+    "process_list",
+    "process_recent",
+]
+
+EXPOSURE_ORDERING = (
+    "expid", "night", "flavor", "program", "tile", "exptime", "dateobs", "mjd", "airmass",
+    "seeing", "ra", "dec", "sky_level", "qa_status",
+)  # fmt: skip
+PROCESS_ORDERING = (
+    "id", "expid", "night", "flavor", "program", "tile", "status", "qa_status", "started",
+    "ended", "duration_s",
+)  # fmt: skip
+
+
+def exposure_list(*, filters: dict[str, Any], ordering: str = "-expid") -> QuerySet[Exposure]:
+    """Exposures matching ``filters`` (flavor, program, night, night_from/to, tile, qa_status)."""
+    query = _filter(Exposure.objects.all(), filters)
+    return _order(query, ordering, EXPOSURE_ORDERING, tiebreak="expid")
+
+
+def process_list(*, filters: dict[str, Any], ordering: str = "-id") -> QuerySet[Process]:
+    """Processes matching ``filters`` (as exposures, plus status and qa_status)."""
+    query = _filter(Process.objects.all(), filters)
+    if "expid" in filters:
+        query = query.filter(exposure_id=filters["expid"])
+    return _order(query, ordering.replace("expid", "exposure_id"), PROCESS_ORDERING, tiebreak="id")
+
+
+def process_recent(*, limit: int = 10) -> QuerySet[Process]:
+    return Process.objects.order_by("-id")[:limit]
+
+
+def process_get(*, process_id: int) -> Process:
+    """A process with its jobs and their step runs (the QA documents are not loaded)."""
+    jobs = Job.objects.defer("qa").prefetch_related("steps")
+    process = (
+        Process.objects.filter(pk=process_id)
+        .select_related("exposure")
+        .prefetch_related(Prefetch("jobs", queryset=jobs))
+        .first()
+    )
+    if process is None:
+        raise ApplicationError(f"process {process_id} does not exist", status_code=404)
+    return process
+
+
+def _filter(query: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    for name in ("flavor", "program", "status", "qa_status"):
+        if filters.get(name):
+            query = query.filter(**{f"{name}__in": filters[name]})
+    for name in ("night", "tile"):
+        if filters.get(name) is not None:
+            query = query.filter(**{name: filters[name]})
+    if filters.get("night_from") is not None:
+        query = query.filter(night__gte=filters["night_from"])
+    if filters.get("night_to") is not None:
+        query = query.filter(night__lte=filters["night_to"])
+    return query
+
+
+def _order(query: QuerySet, ordering: str, allowed: tuple[str, ...], *, tiebreak: str):
+    name = ordering.lstrip("-")
+    if name.replace("exposure_id", "expid") not in allowed:
+        raise ApplicationError(f"cannot order by {name!r}", extra={"field": "ordering"})
+    desc = ordering.startswith("-")
+    fields = [ordering] if name == tiebreak else [ordering, f"-{tiebreak}" if desc else tiebreak]
+    return query.order_by(*fields)

@@ -1,0 +1,62 @@
+"""Observing conditions over time, and the survey footprint with each tile's worst QA."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Max, Min, Value, When
+
+from qlf.dashboard.models import QA_SEVERITY, Exposure
+
+__all__ = ["CONDITION_FIELDS", "conditions_get", "survey_tiles"]
+
+CONDITION_FIELDS = ("airmass", "seeing", "sky_level", "exptime", "moonsep")
+
+
+def conditions_get(
+    *, night_from: int, night_to: int, flavor: str | None = None, program: str | None = None
+) -> dict[str, list]:
+    """Columns expid, night, mjd, dateobs, program and the condition fields, by time."""
+    query = Exposure.objects.filter(night__gte=night_from, night__lte=night_to)
+    if flavor:
+        query = query.filter(flavor=flavor)
+    if program:
+        query = query.filter(program=program)
+    fields = ("expid", "night", "mjd", "dateobs", "program", *CONDITION_FIELDS)
+    columns: dict[str, list] = {name: [] for name in fields}
+    for row in query.order_by("night", "mjd", "expid").values_list(*fields):
+        for name, value in zip(fields, row, strict=True):
+            columns[name].append(value)
+    return columns
+
+
+def survey_tiles(
+    *, night_from: int | None = None, night_to: int | None = None, program: str | None = None
+) -> list[dict[str, Any]]:
+    """Every observed tile with its position, number of exposures and worst QA status."""
+    query = Exposure.objects.filter(tile__isnull=False)
+    if night_from is not None:
+        query = query.filter(night__gte=night_from)
+    if night_to is not None:
+        query = query.filter(night__lte=night_to)
+    if program:
+        query = query.filter(program=program)
+    severity = Case(
+        *(When(qa_status=s, then=Value(rank)) for s, rank in QA_SEVERITY.items()),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        query.values("tile")
+        .annotate(
+            ra=Max("tile_ra"),
+            dec=Max("tile_dec"),
+            exposures=Count("expid"),
+            first_night=Min("night"),
+            last_night=Max("night"),
+            severity=Max(severity),
+        )
+        .order_by("tile")
+    )
+    names = {rank: status for status, rank in QA_SEVERITY.items()}
+    return [{**row, "qa_status": names.get(row.pop("severity"), "")} for row in rows]

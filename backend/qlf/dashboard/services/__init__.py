@@ -1,0 +1,1 @@
+"""Services: every function that writes. Keyword-only arguments, one transaction each."""

@@ -1,0 +1,115 @@
+"""Ingesting one camera's QA document: Job + StepRun + Metric rows in one transaction.
+
+Idempotent: the document's digest is kept on the job and an identical document changes nothing.
+Fast: one locked read of the process, bulk inserts of the steps and metric elements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import Job, JobStatus, Metric, Process, StepRun, StepState
+from qlf.dashboard.selectors.mapping import mapping_amp_keys
+from qlf.dashboard.services.exposures import parse_time
+from qlf.dashboard.services.metric_nights import metric_night_refresh
+from qlf.dashboard.services.processes import process_refresh_qa
+from qlf.dashboard.services.qa_elements import qa_elements, qa_validate
+
+__all__ = ["job_ingest_qa", "qa_digest"]
+
+
+def qa_digest(qa: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(qa, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+@transaction.atomic
+def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job:
+    """Store ``qa`` (one camera's QA JSON, DESIGN.md 4.4) as its job's result in the process."""
+    qa_validate(qa)
+    digest = qa_digest(qa)
+    process = Process.objects.select_for_update().filter(pk=process_id).first()
+    if process is None:
+        raise ApplicationError(f"process {process_id} does not exist", status_code=404)
+    if qa["EXPID"] != process.exposure_id:
+        raise ApplicationError(f"QA of exposure {qa['EXPID']} given to process {process_id}")
+    job, _ = Job.objects.get_or_create(process=process, camera=qa["CAMERA"])
+    if job.qa_digest == digest:
+        return job
+    _update_job(job, qa, digest, qa_path)
+    _store_steps(job, qa)
+    _store_metrics(job, process, qa)
+    metric_night_refresh(night=process.night, camera=job.camera, flavor=process.flavor)
+    process_refresh_qa(process=process)
+    return job
+
+
+def _update_job(job: Job, qa: dict, digest: str, qa_path: str | Path) -> None:
+    job.qa, job.qa_digest = qa, digest
+    job.qa_status = qa.get("STATUS") or "UNKNOWN"
+    job.status = JobStatus.FAILED if qa.get("ERROR") else JobStatus.DONE
+    job.error = str(qa.get("ERROR") or "")
+    job.failed_step = str(qa.get("FAILED_STEP") or "")
+    job.current_step = ""
+    job.started = parse_time(qa.get("STARTED")) or job.started
+    job.ended = parse_time(qa.get("FINISHED")) or job.ended
+    job.duration_s = _float(qa.get("DURATION_S"), job.duration_s)
+    if qa_path:
+        path = Path(qa_path)
+        job.qa_path = str(path)
+        job.log_path = str(path.with_suffix(".log"))
+    job.save()
+
+
+def _store_steps(job: Job, qa: dict) -> None:
+    """Update the steps the daemon reported (keeping their times) and add the missing ones."""
+    existing = {run.name: run for run in job.steps.all()}
+    new, changed = [], []
+    for name, task in qa["TASKS"].items():
+        run = existing.get(name) or StepRun(job=job, name=name)
+        failed = task.get("ERROR") or name == qa.get("FAILED_STEP")
+        run.state = StepState.FAILED if failed else StepState.FINISHED
+        run.qa_status = task.get("STATUS") or "UNKNOWN"
+        run.duration_s = _float(task.get("DURATION_S"), run.duration_s)
+        run.error = str(task.get("ERROR") or "")
+        (changed if run.pk else new).append(run)
+    StepRun.objects.bulk_create(new)
+    if changed:
+        StepRun.objects.bulk_update(changed, ["state", "qa_status", "duration_s", "error"])
+
+
+def _store_metrics(job: Job, process: Process, qa: dict) -> None:
+    """Replace the trend rows of this exposure and camera, unless a newer process owns them."""
+    same = Metric.objects.filter(camera=job.camera, night=process.night, expid=process.exposure_id)
+    if same.filter(job__process_id__gt=process.pk).exists():
+        return
+    same.delete()
+    exposure = process.exposure
+    Metric.objects.bulk_create(
+        Metric(
+            job=job,
+            step=e.step,
+            key=e.key,
+            index=e.index,
+            value=e.value,
+            status=e.status,
+            camera=job.camera,
+            expid=exposure.expid,
+            night=exposure.night,
+            mjd=exposure.mjd,
+            flavor=exposure.flavor,
+        )
+        for e in qa_elements(qa, amp_keys=mapping_amp_keys())
+    )
+
+
+def _float(value, default):
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+    )

@@ -1,0 +1,80 @@
+"""Every setting that comes from the environment, read in one place.
+
+Production differs from development only by these variables (DESIGN.md 2, 10). Paths default
+to folders under ``<repo>/var`` so a fresh checkout runs without any configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["REPO_DIR", "Env", "read_env"]
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+REPO_DIR = BACKEND_DIR.parent
+
+
+@dataclass(frozen=True)
+class Env:
+    debug: bool
+    secret_key: str
+    database_url: str | None
+    redis_url: str | None
+    allowed_hosts: list[str]
+    var_dir: Path
+    data_dir: Path
+    scratch_dir: Path
+    calib_dir: Path
+    specs_dir: Path
+    mapping_dir: Path
+    pipeline_url: str | None
+    executor: str
+
+
+def read_env(environ: dict[str, str] | None = None) -> Env:
+    """Read the QLF configuration from ``environ`` (default: the process environment)."""
+    environ = os.environ if environ is None else environ
+    var_dir = _path(environ, "QLF_VAR_DIR", REPO_DIR / "var")
+    hosts = environ.get("QLF_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    return Env(
+        debug=environ.get("QLF_DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"},
+        secret_key=environ.get("QLF_SECRET_KEY") or _secret_key(var_dir / "secret_key"),
+        database_url=environ.get("DATABASE_URL") or None,
+        redis_url=environ.get("REDIS_URL") or None,
+        allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
+        var_dir=var_dir,
+        data_dir=_path(environ, "QLF_DATA_DIR", var_dir / "data"),
+        scratch_dir=_path(environ, "QLF_SCRATCH_DIR", var_dir / "scratch"),
+        calib_dir=_path(environ, "QLF_CALIB_DIR", var_dir / "calib"),
+        specs_dir=_path(environ, "QLF_SPECS_DIR", BACKEND_DIR / "specs"),
+        mapping_dir=_path(environ, "QLF_MAPPING_DIR", BACKEND_DIR / "ql_mapping"),
+        pipeline_url=environ.get("QLF_PIPELINE_URL") or None,
+        executor=environ.get("QLF_EXECUTOR", "local"),
+    )
+
+
+def _path(environ, name: str, default: Path) -> Path:
+    value = environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _secret_key(path: Path) -> str:
+    """Return the key stored at ``path``, creating it on first run (race-free across processes)."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    tmp.write_text(secrets.token_urlsafe(50))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # atomic: the first process to link wins, the others read its key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
