@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SpecVersion", "Threshold", "load_spec_versions", "spec_for_night"]
+__all__ = [
+    "DEFAULT_SPECS_DIR",
+    "SpecVersion",
+    "Threshold",
+    "load_spec_versions",
+    "spec_for_night",
+]
+
+DEFAULT_SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,334 @@
+"""Run one camera of one exposure through the Quick Look steps of its flavor.
+
+Progress is reported through a callback as structured events, so a daemon shows step progress
+without parsing logs::
+
+    {"type": "step", "camera": "r3", "step": "CHECK_CCDs", "state": "started"}
+    {"type": "step", "camera": "r3", "step": "CHECK_CCDs", "state": "finished",
+     "status": "NORMAL", "duration_s": 0.21}
+    {"type": "log", "camera": "r3", "lines": ["...", ...]}
+
+The QA JSON (DESIGN.md 4.4) and a log file are written beside each other in the scratch
+directory, whatever happens: a camera that cannot be processed gets a QA file with its ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qlf import __version__
+from qlf.quicklook.calibration import load_calibration
+from qlf.quicklook.grading import UNKNOWN, element_statuses, metric_status, worst
+from qlf.quicklook.io.fibermap import read_fibermap
+from qlf.quicklook.io.qa_json import qa_json_path, write_qa_json
+from qlf.quicklook.io.raw import open_raw
+from qlf.quicklook.mapping import load_mapping
+from qlf.quicklook.products import CameraProducts, ExposureInfo
+from qlf.quicklook.qa.registry import get_metric
+from qlf.quicklook.specs import DEFAULT_SPECS_DIR, load_spec_versions, spec_for_night
+
+__all__ = ["CameraResult", "CameraTask", "EventCallback", "run_camera"]
+
+log = logging.getLogger("qlf.quicklook")
+
+EventCallback = Callable[[dict[str, Any]], None]
+GENERAL_KEYWORDS = (
+    "EXPTIME", "AIRMASS", "SEEING", "SKYRA", "SKYDEC", "TILEID", "TILERA", "TILEDEC",
+    "MJD-OBS", "DATE-OBS", "MOONSEP", "SKYLEVEL",
+)  # fmt: skip
+_RAW_NAME = re.compile(r"desi-(\d+)\.fits")
+
+
+@dataclass(frozen=True)
+class CameraTask:
+    """What to process: one camera of one raw file, and where things are."""
+
+    raw_path: Path
+    camera: str
+    scratch_dir: Path
+    calib_dir: Path | None = None
+    fibermap_path: Path | None = None  # default: fibermap-EXPID.fits beside the raw file
+    specs_dir: Path | None = None
+    mapping_dir: Path | None = None
+
+
+@dataclass
+class CameraResult:
+    camera: str
+    night: int
+    expid: int
+    status: str
+    qa_path: Path
+    log_path: Path
+    error: str | None = None
+    failed_step: str | None = None
+    duration_s: float = 0.0
+    steps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+class _LogCapture(logging.Handler):
+    """Writes the camera's log file and hands new lines to the event callback."""
+
+    def __init__(self, path: Path):
+        super().__init__(logging.INFO)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = path.open("w")
+        self.pending: list[str] = []
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        self.file.write(line + "\n")
+        self.file.flush()
+        self.pending.append(line)
+
+    def take(self) -> list[str]:
+        lines, self.pending = self.pending, []
+        return lines
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+def _identity_from_path(path: Path) -> tuple[int, int]:
+    """(night, expid) from the raw file's path, for files whose header cannot be read."""
+    match = _RAW_NAME.search(path.name)
+    expid = int(match.group(1)) if match else 0
+    night = int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0
+    return night, expid
+
+
+def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> CameraResult:
+    """Process one camera; never raises for bad input (the result carries the error)."""
+    camera = task.camera.lower()
+    emit = on_event or (lambda event: None)
+    night, expid = _identity_from_path(Path(task.raw_path))
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    capture: _LogCapture | None = None
+    doc: dict[str, Any] = {"CAMERA": camera, "NIGHT": night, "EXPID": expid, "TASKS": {}}
+    result_steps: dict[str, str] = {}
+    error = failed_step = None
+    try:
+        with open_raw(task.raw_path) as raw:
+            night, expid = raw.night, raw.expid
+            qa_path = qa_json_path(task.scratch_dir, night, expid, camera)
+            capture = _attach_log(qa_path)
+            log.info(
+                "%s expid %d night %d flavor %s: %s",
+                camera,
+                expid,
+                night,
+                raw.flavor,
+                task.raw_path,
+            )
+            doc = _header_document(raw, camera)
+            frame = raw.read_camera(camera)
+            products = _products(task, raw, frame)
+            steps = load_mapping(raw.flavor, task.mapping_dir)
+            spec = spec_for_night(load_spec_versions(task.specs_dir or DEFAULT_SPECS_DIR), night)
+            doc["SPEC_VERSION"] = spec.version
+            for step in steps:
+                emit({"type": "step", "camera": camera, "step": step.name, "state": "started"})
+                outcome = _run_step(step, products, spec)
+                doc["TASKS"][step.name] = outcome
+                result_steps[step.name] = outcome["STATUS"]
+                state = "failed" if outcome["ERROR"] else "finished"
+                if outcome["ERROR"] and error is None:
+                    error, failed_step = outcome["ERROR"], step.name
+                _flush_log(capture, camera, emit)
+                emit(
+                    {
+                        "type": "step",
+                        "camera": camera,
+                        "step": step.name,
+                        "state": state,
+                        "status": outcome["STATUS"],
+                        "duration_s": outcome["DURATION_S"],
+                    }
+                )
+    except (OSError, ValueError, KeyError) as exc:
+        error = str(exc)
+        log.error("%s failed: %s", camera, error)
+    except Exception as exc:  # a bug must fail this camera, not the night
+        error = f"{type(exc).__name__}: {exc}"
+        log.error("%s failed unexpectedly: %s\n%s", camera, error, traceback.format_exc())
+    qa_path = qa_json_path(task.scratch_dir, night, expid, camera)
+    if capture is None:
+        capture = _attach_log(qa_path)
+        log.error("%s failed: %s", camera, error)
+    duration = time.perf_counter() - t0
+    status = worst(result_steps.values()) if result_steps else UNKNOWN
+    doc.update(
+        STATUS=status,
+        ERROR=error,
+        FAILED_STEP=failed_step,
+        PIPELINE_VERSION=__version__,
+        STARTED=started.isoformat(),
+        FINISHED=datetime.now(UTC).isoformat(),
+        DURATION_S=round(duration, 4),
+    )
+    log.info("%s %s in %.2f s", camera, status if error is None else "FAILED", duration)
+    _flush_log(capture, camera, emit)
+    write_qa_json(qa_path, doc)
+    _detach_log(capture)
+    return CameraResult(
+        camera=camera, night=night, expid=expid, status=status, qa_path=qa_path,
+        log_path=qa_path.with_suffix(".log"), error=error, failed_step=failed_step,
+        duration_s=duration, steps=result_steps,
+    )  # fmt: skip
+
+
+def _attach_log(qa_path: Path) -> _LogCapture:
+    capture = _LogCapture(qa_path.with_suffix(".log"))
+    log.addHandler(capture)
+    if log.level == logging.NOTSET or log.level > logging.INFO:
+        log.setLevel(logging.INFO)
+    return capture
+
+
+def _detach_log(capture: _LogCapture) -> None:
+    log.removeHandler(capture)
+    capture.close()
+
+
+def _flush_log(capture: _LogCapture | None, camera: str, emit: EventCallback) -> None:
+    lines = capture.take() if capture else []
+    if lines:
+        emit({"type": "log", "camera": camera, "lines": lines})
+
+
+def _header_document(raw, camera: str) -> dict[str, Any]:
+    header = raw.header
+    general = {key: header.get(key) for key in GENERAL_KEYWORDS if key in header}
+    return {
+        "NIGHT": raw.night,
+        "EXPID": raw.expid,
+        "CAMERA": camera,
+        "FLAVOR": raw.flavor,
+        "PROGRAM": raw.program,
+        "GENERAL_INFO": general,
+        "TASKS": {},
+    }
+
+
+def _products(task: CameraTask, raw, frame) -> CameraProducts:
+    info = ExposureInfo(
+        expid=raw.expid, night=raw.night, flavor=raw.flavor, program=raw.program,
+        exptime=raw.exptime, header=dict(raw.header),
+    )  # fmt: skip
+    fibermap_path = task.fibermap_path or Path(task.raw_path).with_name(
+        f"fibermap-{raw.expid:08d}.fits"
+    )
+    fibermap = None
+    if fibermap_path.exists():
+        try:
+            fibermap = read_fibermap(fibermap_path)
+        except ValueError as exc:
+            log.error("%s: fibermap unusable: %s", frame.camera, exc)
+    elif raw.flavor == "science":
+        log.warning(
+            "%s: no fibermap at %s; spectra metrics will be UNKNOWN", frame.camera, fibermap_path
+        )
+    calibration = load_calibration(task.calib_dir, frame.camera)
+    for part, why in (calibration.missing or {}).items():
+        log.warning("%s: calibration %s unavailable: %s", frame.camera, part, why)
+    if frame.amps and calibration.amps is None:
+        log.warning("%s: no ccd calibration; gains from the header", frame.camera)
+    return CameraProducts(frame, info, calibration, fibermap=fibermap)
+
+
+def _references(products: CameraProducts) -> dict[str, Any]:
+    """Per-camera references that thresholds may name as ``calib:<name>``."""
+    names = products.frame.amp_names
+    refs: dict[str, Any] = {
+        "bias": products.calibration.amp_values("bias", names),
+        "readnoise": products.calibration.amp_values("readnoise", names),
+    }
+    if products.calibration.psf is not None:
+        refs["nfiber"] = products.calibration.psf.nfiber
+    return refs
+
+
+def _run_step(step, products: CameraProducts, spec) -> dict[str, Any]:
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    metrics: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    statuses: list[str] = []
+    errors: list[str] = []
+    references = _references(products)
+    info = products.info
+    for name in step.metrics:
+        metric = get_metric(name)
+        if not metric.applies_to(flavor=info.flavor, camera=products.camera):
+            continue
+        try:
+            values = metric.compute(products)
+        except Exception as exc:  # one failing metric must not stop the others
+            message = f"{metric.key}: {type(exc).__name__}: {exc}"
+            log.error("%s %s failed: %s", products.camera, step.name, message)
+            log.debug("%s", traceback.format_exc())
+            metrics[metric.key] = None
+            metrics[f"{metric.key}_STATUS"] = UNKNOWN
+            statuses.append(UNKNOWN)
+            errors.append(message)
+            continue
+        metrics.update(values)
+        status = _grade(metric.key, values[metric.key], products, spec, params, references)
+        metrics[f"{metric.key}_STATUS"] = status
+        statuses.append(status)
+    status = worst(statuses) if statuses else UNKNOWN
+    duration = time.perf_counter() - t0
+    log.info(
+        "%s %s %s in %.2f s (%s)", products.camera, step.name, status, duration,
+        ", ".join(f"{k[:-7]} {v}" for k, v in metrics.items() if k.endswith("_STATUS")),
+    )  # fmt: skip
+    all_failed = bool(errors) and len(errors) == len(statuses)
+    return {
+        "STATUS": status,
+        "DURATION_S": round(duration, 4),
+        "CPU_S": round(time.process_time() - cpu0, 4),
+        "ERROR": "; ".join(errors) if all_failed else None,
+        "METRICS": metrics,
+        "PARAMS": params,
+    }
+
+
+def _grade(key: str, value: Any, products: CameraProducts, spec, params: dict, references) -> str:
+    info = products.info
+    threshold = spec.threshold(
+        key, flavor=info.flavor, program=info.program, camera=products.camera, references=references
+    )
+    if threshold is None:
+        log.warning(
+            "%s: no threshold for %s (%s) in specs %s",
+            products.camera,
+            key,
+            info.flavor,
+            spec.version,
+        )
+        return UNKNOWN
+    params[f"{key}_REF"] = threshold.ref
+    params[f"{key}_NORMAL_RANGE"] = list(threshold.normal_range)
+    params[f"{key}_WARN_RANGE"] = list(threshold.warn_range)
+    try:
+        elements = element_statuses(
+            value, threshold.ref, threshold.normal_range, threshold.warn_range
+        )
+    except ValueError as exc:
+        log.error("%s: cannot grade %s: %s", products.camera, key, exc)
+        return UNKNOWN
+    return metric_status(elements)
