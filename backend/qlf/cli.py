@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "qlf.sim.cli",
     "qlf.quicklook.cli",
     "qlf.bench",
+    "qlf.web.cli",
 ]
 
 

@@ -99,6 +99,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = ENV.var_dir / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; WhiteNoise expects it
 WHITENOISE_USE_FINDERS = True  # serve app assets (admin, API docs) without collectstatic
 
 SESSION_COOKIE_HTTPONLY = True
@@ -125,6 +126,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProcessStatusEnum": "qlf.dashboard.models.ProcessStatus",
+        "JobStatusEnum": "qlf.dashboard.models.JobStatus",
+        "QaStatusEnum": "qlf.dashboard.models.QaStatus",
+        "StepStateEnum": "qlf.dashboard.models.StepState",
+    },
 }
 
 # QLF's own paths and services, for the dashboard's selectors and services.

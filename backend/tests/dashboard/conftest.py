@@ -50,6 +50,7 @@ def qlf_dirs(settings, tmp_path):
         }  # fmt: skip
         (dirs["SPECS_DIR"] / f"{version}.json").write_text(json.dumps(spec))
     settings.QLF = {**settings.QLF, **dirs, "PIPELINE_URL": None}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
     return dirs
 
 

@@ -24,7 +24,7 @@ class CommentOutput(serializers.ModelSerializer):
 class ProcessCommentsApi(APIView):
     permission_classes = [IsViewerReadOperatorWrite]
 
-    class InputSerializer(serializers.Serializer):
+    class CommentInputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=10000)
 
     @extend_schema(responses=CommentOutput(many=True))
@@ -32,9 +32,9 @@ class ProcessCommentsApi(APIView):
         comments = comment_list(process_id=process_id)
         return Response(CommentOutput(comments, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: CommentOutput})
+    @extend_schema(request=CommentInputSerializer, responses={201: CommentOutput})
     def post(self, request, process_id: int):
-        data = self.InputSerializer(data=request.data)
+        data = self.CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = comment_create(
             process_id=process_id, author=request.user, text=data.validated_data["text"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 __all__ = ["CsvField", "HistoryPagination", "NightField", "NightRangeMixin", "query"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CsvField(serializers.Field):
     """A comma-separated list (``?flavor=science,arc``), each item checked by ``choices``."""
 
@@ -31,6 +34,7 @@ class CsvField(serializers.Field):
         return ",".join(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class NightField(serializers.Field):
     """A night as ``YYYYMMDD`` or an ISO date ``YYYY-MM-DD``; stored as the int YYYYMMDD."""
 

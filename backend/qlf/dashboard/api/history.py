@@ -19,8 +19,6 @@ from qlf.dashboard.selectors.history import (
 )
 from qlf.dashboard.selectors.mapping import FLAVORS
 
-PROGRAMS = ("DARK", "GRAY", "BRIGHT")
-
 
 def _ordering_choices(names):
     return [*names, *(f"-{n}" for n in names)]

@@ -36,11 +36,11 @@ class PipelineActionApi(APIView):
 class PipelineReprocessApi(APIView):
     permission_classes = [IsOperator]
 
-    class InputSerializer(serializers.Serializer):
+    class ReprocessInputSerializer(serializers.Serializer):
         expid = serializers.IntegerField(min_value=0)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ReprocessInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.ReprocessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(pipeline_reprocess(expid=data.validated_data["expid"]))

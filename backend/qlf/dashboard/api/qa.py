@@ -16,8 +16,9 @@ from qlf.dashboard.selectors.observing import conditions_get, survey_tiles
 from qlf.dashboard.selectors.qa import qa_of_process
 from qlf.dashboard.selectors.trends import trend_get
 
-CAMERA = r"[brz]\d"
-KEY = r"[A-Za-z0-9_]{1,32}"
+CAMERA = r"^[brz]\d\Z"
+KEY = r"^[A-Za-z0-9_]{1,32}\Z"
+PROGRAM = r"^[A-Za-z0-9_]{1,16}\Z"
 
 
 def _default_range(attrs: dict, days: int) -> dict:
@@ -73,7 +74,7 @@ class TrendApi(APIView):
 class ConditionsApi(APIView):
     class FilterSerializer(NightRangeMixin):
         flavor = serializers.ChoiceField(FLAVORS, required=False)
-        program = serializers.RegexField(r"[A-Za-z0-9_]{1,16}", required=False)
+        program = serializers.RegexField(PROGRAM, required=False)
 
         def validate(self, attrs):
             return _default_range(super().validate(attrs), 31)
@@ -92,7 +93,7 @@ class ConditionsApi(APIView):
 
 class SurveyApi(APIView):
     class FilterSerializer(NightRangeMixin):
-        program = serializers.RegexField(r"[A-Za-z0-9_]{1,16}", required=False)
+        program = serializers.RegexField(PROGRAM, required=False)
 
     @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):

@@ -15,7 +15,7 @@ from qlf.dashboard.selectors.specs import spec_current, spec_list
 
 
 class MappingListApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="ql_mapping_list")
     def get(self, request):
         return Response(mapping_list())
 

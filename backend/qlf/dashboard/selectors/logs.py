@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from qlf.dashboard.errors import ApplicationError
-from qlf.dashboard.models import Job
+from qlf.dashboard.models import Job, JobStatus
 from qlf.dashboard.selectors.files import qlf_dir
 
 __all__ = ["MAX_CHUNK", "job_log"]
@@ -17,7 +17,7 @@ MAX_CHUNK = 1 << 20  # bytes per answer; a client pages on with next_offset
 
 def job_log(*, job_id: int, tail: int | None = None, offset: int | None = None) -> dict[str, Any]:
     """``tail`` last lines (default 200), or the complete lines from byte ``offset`` on."""
-    job = Job.objects.filter(pk=job_id).only("log_path", "process_id", "camera").first()
+    job = Job.objects.filter(pk=job_id).only("log_path", "camera", "status").first()
     if job is None:
         raise ApplicationError(f"job {job_id} does not exist", status_code=404)
     path = _safe(job.log_path)
@@ -32,8 +32,9 @@ def job_log(*, job_id: int, tail: int | None = None, offset: int | None = None) 
                 data = handle.read(MAX_CHUNK)
     except FileNotFoundError as exc:
         raise ApplicationError(f"no log yet for job {job_id}", status_code=404) from exc
-    if offset is not None and start + len(data) < size and b"\n" in data:
-        data = data[: data.rindex(b"\n") + 1]  # whole lines only; the rest comes next time
+    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    if offset is not None and (running or start + len(data) < size):
+        data = data[: data.rfind(b"\n") + 1]  # whole lines only; the rest comes next time
     text = data.decode("utf-8", errors="replace")
     return {
         "job_id": job_id,

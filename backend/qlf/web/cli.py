@@ -1,0 +1,124 @@
+"""``qlf serve | ingest | createoperator | manage``: thin wrappers over the dashboard services."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+__all__ = ["add_commands"]
+
+
+def add_commands(subparsers) -> None:
+    serve = subparsers.add_parser("serve", help="migrate, then run the web server (daphne, ASGI)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true", help="skip applying migrations")
+    serve.set_defaults(func=_serve)
+
+    ingest = subparsers.add_parser("ingest", help="ingest QA JSON files into the database")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="QA files or folders of them")
+    ingest.add_argument(
+        "--rebuild", action="store_true", help="ingest every QA file under QLF_SCRATCH_DIR"
+    )
+    ingest.add_argument(
+        "--wipe", action="store_true", help="with --rebuild: delete all exposures first"
+    )
+    ingest.set_defaults(func=_ingest)
+
+    operator = subparsers.add_parser("createoperator", help="create or update a user with a role")
+    operator.add_argument("username")
+    operator.add_argument("--role", choices=["operator", "viewer"], default="operator")
+    operator.add_argument("--email", default="")
+    operator.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="read the password from this environment variable instead of prompting",
+    )
+    operator.add_argument("--token", action="store_true", help="print the user's API token")
+    operator.set_defaults(func=_createoperator)
+
+    manage = subparsers.add_parser("manage", help="Django's manage.py", add_help=False)
+    manage.add_argument("args", nargs="...", help="arguments passed to Django")
+    manage.set_defaults(func=_manage)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlf.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(args) -> int:
+    _setup()
+    if not args.no_migrate:
+        _migrate()
+    from daphne.cli import CommandLineInterface
+
+    print(f"QLF serving on http://{args.host}:{args.port}/", file=sys.stderr)
+    CommandLineInterface().run(["-b", args.host, "-p", str(args.port), "qlf.web.asgi:application"])
+    return 0
+
+
+def _ingest(args) -> int:
+    from qlf.cli import CommandError
+
+    if not args.paths and not args.rebuild:
+        raise CommandError("give QA files or folders, or --rebuild")
+    if args.wipe and not args.rebuild:
+        raise CommandError("--wipe goes with --rebuild")
+    _setup()
+    _migrate()
+    from qlf.dashboard.services.qa_files import qa_files_ingest, qa_rebuild
+
+    if args.rebuild:
+        report = qa_rebuild(wipe=args.wipe)
+    else:
+        report = qa_files_ingest(paths=args.paths)
+    for error in report.errors:
+        print(f"qlf ingest: {error}", file=sys.stderr)
+    print(f"ingested {report.files} QA files of {report.exposures} exposures")
+    return 1 if report.errors else 0
+
+
+def _createoperator(args) -> int:
+    from qlf.cli import CommandError
+
+    _setup()
+    _migrate()
+    from qlf.dashboard.errors import ApplicationError
+    from qlf.dashboard.services.users import user_create, user_token
+
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise CommandError(f"environment variable {args.password_env} is empty or unset")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if password != getpass.getpass("again: "):
+            raise CommandError("the passwords differ")
+    try:
+        user = user_create(
+            username=args.username, password=password, role=args.role, email=args.email
+        )
+    except ApplicationError as exc:
+        raise CommandError(exc.message) from exc
+    print(f"{args.role} {user.username} is ready")
+    if args.token:
+        print(user_token(user=user))
+    return 0
+
+
+def _manage(args) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["qlf manage", *args.args])
+    return 0

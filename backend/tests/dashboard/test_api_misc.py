@@ -1,0 +1,181 @@
+"""Logs, comments, reference data, configuration, pipeline control, auth, schema and docs."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from qlf.dashboard.models import Job
+from qlf.dashboard.services.qa_files import qa_files_ingest
+from qlf.dashboard.services.users import user_create
+from tests.dashboard.factories import ingest_exposure, make_qa, write_qa
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def job_with_log(qlf_dirs):
+    path = write_qa(qlf_dirs["SCRATCH_DIR"], make_qa())
+    qa_files_ingest(paths=[path])
+    log = path.with_suffix(".log")
+    log.write_text("".join(f"line {i}\n" for i in range(500)))
+    return Job.objects.get(), log
+
+
+def test_log_tail_and_offset(viewer_client, job_with_log):
+    job, log = job_with_log
+    url = f"/api/jobs/{job.pk}/log/"
+    tail = viewer_client.get(url, {"tail": 3}).json()
+    assert tail["lines"] == ["line 497", "line 498", "line 499"]
+    assert tail["next_offset"] == tail["size"] == log.stat().st_size
+    assert len(viewer_client.get(url).json()["lines"]) == 200
+    log.write_text(log.read_text() + "line 500\npartial")
+    Job.objects.filter(pk=job.pk).update(status="running")
+    more = viewer_client.get(url, {"offset": tail["next_offset"]}).json()
+    assert more["lines"] == ["line 500"]  # only whole lines while the job runs
+    Job.objects.filter(pk=job.pk).update(status="done")
+    rest = viewer_client.get(url, {"offset": more["next_offset"]}).json()
+    assert rest["lines"] == ["partial"]
+    head = viewer_client.get(url, {"offset": 0}).json()
+    assert head["lines"][0] == "line 0" and head["offset"] == 0
+
+
+def test_log_bad_requests(viewer_client, job_with_log, tmp_path):
+    job, log = job_with_log
+    url = f"/api/jobs/{job.pk}/log/"
+    assert viewer_client.get(url, {"tail": 0}).status_code == 400
+    assert viewer_client.get(url, {"tail": 3, "offset": 1}).status_code == 400
+    assert viewer_client.get(url, {"offset": -1}).status_code == 400
+    assert viewer_client.get("/api/jobs/999/log/").status_code == 404
+    log.unlink()
+    assert viewer_client.get(url).status_code == 404
+    Job.objects.filter(pk=job.pk).update(log_path=str(tmp_path / "outside.log"))
+    (tmp_path / "outside.log").write_text("secret\n")
+    assert viewer_client.get(url).status_code == 403
+
+
+def test_comments_viewers_read_operators_write(viewer_client, operator_client, anon_client):
+    process = ingest_exposure(42)
+    url = f"/api/processes/{process.pk}/comments/"
+    assert viewer_client.post(url, {"text": "hi"}, format="json").status_code == 403
+    created = operator_client.post(url, {"text": "r3 bias jumped"}, format="json")
+    assert created.status_code == 201 and created.json()["author"] == "otto"
+    assert [c["text"] for c in viewer_client.get(url).json()] == ["r3 bias jumped"]
+    assert operator_client.post(url, {"text": "  "}, format="json").status_code == 400
+    assert (
+        operator_client.post(url, "{not json", content_type="application/json").status_code == 400
+    )
+    assert operator_client.post("/api/processes/999/comments/", {"text": "x"}).status_code == 404
+    assert anon_client.get(url).status_code == 401
+
+
+def test_ql_mapping(viewer_client):
+    every = viewer_client.get("/api/ql-mapping/").json()
+    assert sorted(every) == ["science", "zero"]
+    science = viewer_client.get("/api/ql-mapping/science/").json()
+    assert science["steps"][0]["qa"][0]["key"] == "BIAS_AMP"
+    assert viewer_client.get("/api/ql-mapping/arc/").status_code == 404  # no file
+    assert viewer_client.get("/api/ql-mapping/..%2Fsecret/").status_code == 404
+
+
+def test_specs(viewer_client):
+    history = viewer_client.get("/api/specs/").json()
+    assert [v["version"] for v in history] == ["2026-06-01", "2026-01-01"]
+    current = viewer_client.get("/api/specs/current/", {"night": "20260301"}).json()
+    assert current["version"] == "2026-01-01" and "BIAS_AMP" in current["metrics"]
+    assert viewer_client.get("/api/specs/current/").json()["version"] == "2026-06-01"
+    assert viewer_client.get("/api/specs/current/", {"night": "20200101"}).status_code == 404
+    assert viewer_client.get("/api/specs/current/", {"night": "soon"}).status_code == 400
+
+
+def test_config_has_no_secrets(viewer_client, settings):
+    body = viewer_client.get("/api/config/").json()
+    assert body["database"] in ("sqlite3", "postgresql") and "scratch_dir" in body
+    assert settings.SECRET_KEY not in str(body)
+
+
+def test_pipeline_without_daemon_is_503(viewer_client, operator_client):
+    status = viewer_client.get("/api/pipeline/status/")
+    assert status.status_code == 503 and status.json()["detail"] == "pipeline daemon not reachable"
+    for action in ("start", "stop", "reset"):
+        assert viewer_client.post(f"/api/pipeline/{action}/").status_code == 403
+        assert operator_client.post(f"/api/pipeline/{action}/").status_code == 503
+    reprocess = "/api/pipeline/reprocess/"
+    assert viewer_client.post(reprocess, {"expid": 1}, format="json").status_code == 403
+    assert operator_client.post(reprocess, {"expid": "x"}, format="json").status_code == 400
+    assert operator_client.post(reprocess, {"expid": 1}, format="json").status_code == 503
+
+
+def test_pipeline_unreachable_daemon_is_503(operator_client, settings):
+    settings.QLF = {**settings.QLF, "PIPELINE_URL": "PYRO:qlf@127.0.0.1:1"}
+    response = operator_client.post("/api/pipeline/start/")
+    assert response.status_code == 503 and response.json()["reason"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/exposures/", "/api/processes/", "/api/processes/recent/", "/api/trends/?key=X",
+     "/api/conditions/", "/api/survey/", "/api/ql-mapping/", "/api/specs/", "/api/config/",
+     "/api/pipeline/status/", "/api/processes/1/", "/api/jobs/1/log/"],
+)  # fmt: skip
+def test_anonymous_and_roleless_users_see_nothing(anon_client, url, django_user_model):
+    assert anon_client.get(url).status_code == 401
+    nobody = django_user_model.objects.create_user("nobody", password="x-long-password-1")
+    client = APIClient()
+    client.force_authenticate(nobody)
+    assert client.get(url).status_code == 403
+
+
+def test_session_login_me_and_logout(viewer):
+    client = APIClient(enforce_csrf_checks=True)
+    assert client.get("/api/auth/me/").json() == {"username": None, "roles": []}
+    csrf = client.cookies["csrftoken"].value
+    bad = client.post("/api/auth/login/", {"username": "vera", "password": "wrong"},
+                      format="json", HTTP_X_CSRFTOKEN=csrf)  # fmt: skip
+    assert bad.status_code == 401
+    credentials = {"username": "vera", "password": "a-long-viewer-secret"}
+    login = client.post("/api/auth/login/", credentials, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert login.status_code == 200 and login.json()["roles"] == ["viewer"]
+    assert client.get("/api/exposures/").status_code == 200
+    client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+    assert client.get("/api/exposures/").status_code in (401, 403)
+
+
+def test_token_for_scripts(operator):
+    client = APIClient()
+    assert client.post("/api/auth/token/", {"username": "otto"}, format="json").status_code == 400
+    token = client.post("/api/auth/token/", {"username": "otto",
+                        "password": "a-long-operator-secret"}, format="json").json()  # fmt: skip
+    assert token["roles"] == ["viewer", "operator"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+    assert client.get("/api/processes/").status_code == 200
+    client.credentials(HTTP_AUTHORIZATION="Token nonsense")
+    assert client.get("/api/processes/").status_code == 401
+
+
+def test_weak_password_is_refused():
+    from qlf.dashboard.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="password"):
+        user_create(username="weak", password="123", role="operator")
+
+
+def test_schema_and_local_docs(anon_client):
+    schema = anon_client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/exposures/", "/api/trends/", "/api/pipeline/start/"} <= set(paths)
+    docs = anon_client.get("/api/docs/").content.decode()
+    assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+    assert anon_client.get("/api/redoc/").status_code == 200
+
+
+def test_unknown_api_path_is_json_404(viewer_client):
+    response = viewer_client.get("/api/nothing-here/")
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

@@ -1,0 +1,121 @@
+"""QA of a process, trends, observing conditions and the survey footprint."""
+
+from __future__ import annotations
+
+import pytest
+
+from qlf.dashboard.services.processes import process_start
+from qlf.dashboard.services.qa_ingest import job_ingest_qa
+from tests.dashboard.factories import ingest_exposure, make_qa
+
+pytestmark = pytest.mark.django_db
+
+
+def test_process_qa_all_cameras(viewer_client):
+    process = ingest_exposure(42, cameras=("b0", "r3"))
+    body = viewer_client.get(f"/api/processes/{process.pk}/qa/").json()
+    assert [c["camera"] for c in body["cameras"]] == ["b0", "r3"]
+    ccd = body["cameras"][0]["steps"]["CHECK_CCDs"]
+    bias = next(m for m in ccd["metrics"] if m["key"] == "BIAS_AMP")
+    assert bias["normal_range"] == [-40, 40] and bias["ref"] == [1200] * 4
+    assert [e["index"] for e in bias["elements"]] == ["A", "B", "C", "D"]
+    assert "auxiliary" not in body["cameras"][0]["steps"]["CHECK_FIBERS"]
+
+
+def test_process_qa_one_camera_and_step_with_auxiliary(viewer_client):
+    process = ingest_exposure(42, cameras=("b0", "r3"))
+    url = f"/api/processes/{process.pk}/qa/"
+    body = viewer_client.get(url, {"camera": "r3", "step": "CHECK_FIBERS"}).json()
+    (camera,) = body["cameras"]
+    assert list(camera["steps"]) == ["CHECK_FIBERS"]
+    assert camera["steps"]["CHECK_FIBERS"]["auxiliary"] == {"GOOD_FIBERS": [1, 1, 0, 1]}
+    assert viewer_client.get(url, {"camera": "z9"}).status_code == 404
+    assert viewer_client.get(url, {"camera": "r3", "step": "NOPE"}).status_code == 404
+    assert viewer_client.get(url, {"camera": "../etc"}).status_code == 400
+    assert viewer_client.get("/api/processes/999/qa/").status_code == 404
+
+
+@pytest.fixture
+def month():
+    """Exposures on three nights, two cameras; bias of amp A rises by 10 ADU each night."""
+    for i, night in enumerate((20261101, 20261115, 20261201)):
+        bias = [1200.0 + 10 * i, 1200.0, 1200.0, 1200.0]
+        for j in range(2):
+            ingest_exposure(
+                100 + 10 * i + j, cameras=("b0", "r3"), night=night, mjd=61345.0 + i + j / 10,
+                bias=bias,
+            )  # fmt: skip
+
+
+def test_trend_exposure_resolution(viewer_client, month):
+    params = {"key": "BIAS_AMP", "cameras": "r3", "amps": "A", "night_from": "20261101",
+              "night_to": "20261120"}  # fmt: skip
+    body = viewer_client.get("/api/trends/", params).json()
+    assert body["resolution"] == "exposure"
+    (series,) = body["series"]
+    assert (series["camera"], series["index"]) == ("r3", "A")
+    assert series["expid"] == [100, 101, 110, 111]
+    assert series["value"] == [1200.0, 1200.0, 1210.0, 1210.0]
+    assert series["status"] == ["NORMAL"] * 4
+
+
+def test_trend_night_resolution(viewer_client, month):
+    params = {"key": "BIAS_AMP", "amps": "A,B", "date_from": "2026-10-01",
+              "date_to": "2026-12-31"}  # fmt: skip
+    body = viewer_client.get("/api/trends/", params).json()
+    assert body["resolution"] == "night"
+    keys = [(s["camera"], s["index"]) for s in body["series"]]
+    assert keys == [("b0", "A"), ("b0", "B"), ("r3", "A"), ("r3", "B")]
+    series = body["series"][0]
+    assert series["night"] == [20261101, 20261115, 20261201]
+    assert series["mean"] == [1200.0, 1210.0, 1220.0] and series["count"] == [2, 2, 2]
+    forced = viewer_client.get("/api/trends/", {**params, "resolution": "exposure"}).json()
+    assert len(forced["series"][0]["expid"]) == 6
+
+
+def test_trend_follows_reprocessing(viewer_client, month):
+    process = process_start(expid=100, cameras=["r3"])
+    job_ingest_qa(process_id=process.pk, qa=make_qa(100, "r3", night=20261101, bias=[1300.0] * 4))
+    params = {"key": "BIAS_AMP", "cameras": "r3", "amps": "A", "night_from": "20261101",
+              "night_to": "20261101"}  # fmt: skip
+    (series,) = viewer_client.get("/api/trends/", params).json()["series"]
+    assert series["value"] == [1300.0, 1200.0]
+    night = viewer_client.get("/api/trends/", {**params, "resolution": "night"}).json()
+    assert night["series"][0]["mean"] == [1250.0] and night["series"][0]["n_alarm"] == [1]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "key"),
+        ({"key": "BIAS AMP"}, "key"),
+        ({"key": "BIAS_AMP", "cameras": "q7"}, "cameras"),
+        ({"key": "BIAS_AMP", "resolution": "hour"}, "resolution"),
+        ({"key": "BIAS_AMP", "night_from": "2026-02-30"}, "night_from"),
+    ],
+)
+def test_trend_bad_input(viewer_client, params, field):
+    response = viewer_client.get("/api/trends/", params)
+    assert response.status_code == 400 and response.json()["field"] == field
+
+
+def test_conditions(viewer_client, month):
+    body = viewer_client.get("/api/conditions/", {"night_from": "20261101",
+                                                  "night_to": "20261130"}).json()  # fmt: skip
+    assert body["expid"] == [100, 101, 110, 111]
+    assert body["airmass"] == [1.12] * 4 and body["seeing"] == [1.1] * 4
+    assert body["sky_level"] == [1.2] * 4 and len(body["mjd"]) == 4
+    empty = viewer_client.get("/api/conditions/", {"flavor": "arc", "night_from": "20261101"})
+    assert empty.json()["expid"] == []
+    assert viewer_client.get("/api/conditions/", {"flavor": "x"}).status_code == 400
+
+
+def test_survey_footprint_has_worst_status_per_tile(viewer_client):
+    ingest_exposure(1, cameras=("b0",), tile=7)
+    ingest_exposure(2, cameras=("b0",), tile=7, bias=[1500.0] * 4)  # ALARM-level bias, WARNING
+    ingest_exposure(3, cameras=("b0",), tile=8, flavor="zero")
+    tiles = viewer_client.get("/api/survey/").json()["tiles"]
+    assert [(t["tile"], t["exposures"]) for t in tiles] == [(7, 2), (8, 1)]
+    assert tiles[0]["ra"] == 150.0 and tiles[0]["qa_status"] == "WARNING"
+    assert tiles[1]["qa_status"] == "NORMAL"
+    assert viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()["tiles"] == []
