@@ -1,0 +1,455 @@
+"""Render one camera of one exposure: light → electrons → noisy, biased uint16 raw pixels.
+
+Spectra are laid out on the row grid of the (shifted) calibration traces; each fiber's
+electrons per row are spread across columns with a pixel-integrated Gaussian (differences of
+the normal CDF over a ±5σ window), emission lines along rows the same way. Then dark current,
+cosmic rays, Poisson and read noise (one normal draw per pixel with variance e + rn²), gain,
+per-row bias and 16-bit saturation, amp by amp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.polynomial import legendre
+from scipy.special import ndtr
+
+from qlf.quicklook.lines import ARM_RANGES, BANDS, SKY_CONTINUUM_WINDOWS
+from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, electrons_per_angstrom
+from qlf.sim.defects import Defect, apply_defect
+from qlf.sim.instrument import INSTRUMENT_SEED, CameraModel, camera_model, camera_rng
+from qlf.sim.profiles import AMPS
+from qlf.sim.spectra import (
+    FLAT_ROW_RATE,
+    SKY_MODEL,
+    TargetSpectra,
+    arc_lines,
+    flat_lamp,
+    sky_continuum,
+    sky_lines,
+)
+
+__all__ = [
+    "COSMIC_RATE",
+    "READOUT_S",
+    "CameraJob",
+    "CameraPlan",
+    "RenderedCamera",
+    "render_camera",
+]
+
+#: Cosmic-ray hits per cm² per minute; CCD pixels are 15 µm.
+COSMIC_RATE = 2.5
+PIXEL_CM = 15e-4
+#: Cosmic rays also land during readout: seconds added to EXPTIME (zeros get only these).
+READOUT_S = 30.0
+#: Electrons deposited per pixel of a cosmic-ray track.
+COSMIC_ELECTRONS = (800.0, 4000.0)
+#: Width of the boxcar the pipeline extracts with, pixels (for the S/N model).
+BOXCAR_WIDTH = 7
+#: Fiducial magnitude of FIDSNR.
+FIDUCIAL_MAG = 22.0
+_ADU_MAX = 65535
+
+
+@dataclass(frozen=True)
+class CameraJob:
+    """Everything a worker needs to render one camera (small and picklable)."""
+
+    profile: str
+    camera: str
+    expid: int
+    night: int
+    flavor: str
+    program: str | None
+    exptime: float
+    seed: int = 0
+    instrument_seed: int = INSTRUMENT_SEED
+    targets: TargetSpectra | None = None
+    defects: tuple[Defect, ...] = ()
+
+
+@dataclass
+class CameraPlan:
+    """The exposure-specific state of a camera, which defects modify before rendering."""
+
+    bias: np.ndarray
+    readnoise: np.ndarray
+    gain: np.ndarray
+    dark_current: np.ndarray
+    glow: np.ndarray
+    nfiber: int
+    default_blob_radius: float
+    dx: float = 0.0
+    dy: float = 0.0
+    psf_factor: float = 1.0
+    dead_fibers: set[int] = field(default_factory=set)
+    dead_amps: set[str] = field(default_factory=set)
+    blobs: list[tuple[str, float]] = field(default_factory=list)
+    missing: bool = False
+    truncate: float | None = None
+    defects: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedCamera:
+    """A rendered camera: raw pixels (None if the HDU is missing) and its truth record."""
+
+    camera: str
+    pixels: np.ndarray | None
+    truth: dict[str, Any]
+    truncate: float | None = None
+
+
+def _plan(model: CameraModel, job: CameraJob, rng: np.random.Generator) -> CameraPlan:
+    amps = model.amps
+    plan = CameraPlan(
+        bias=np.array([a.bias for a in amps]) + rng.normal(0.0, 0.3, 4),
+        readnoise=np.array([a.readnoise for a in amps]),
+        gain=np.array([a.gain for a in amps]),
+        dark_current=np.array([a.dark_current for a in amps]),
+        glow=np.zeros(4),
+        nfiber=model.nfiber,
+        default_blob_radius=model.profile.blob_radius,
+        dx=float(np.clip(rng.normal(0.0, 0.02), -0.05, 0.05)),
+        dy=float(np.clip(rng.normal(0.0, 0.02), -0.05, 0.05)),
+    )
+    defect_rng = camera_rng(job.seed, job.camera, job.expid, 77)
+    for defect in job.defects:
+        if defect.camera != job.camera:
+            continue
+        apply_defect(plan, defect, defect_rng)
+    return plan
+
+
+def render_camera(job: CameraJob) -> RenderedCamera:
+    """Render ``job.camera`` of an exposure. Deterministic in (seed, expid, camera)."""
+    model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
+    rng = camera_rng(job.seed, job.camera, job.expid)
+    plan = _plan(model, job, rng)
+    if plan.missing:
+        truth = {"CAMERA": job.camera, "HDU_PRESENT": False, "DEFECTS": plan.defects}
+        return RenderedCamera(job.camera, None, truth)
+
+    geom = model.geometry
+    nrows, ncols = geom.trimmed_shape
+    image = np.zeros((nrows, ncols), dtype=np.float32)
+    traces = model.traces.shifted(plan.dx, plan.dy)
+    xsigma = model.traces.xsigma * plan.psf_factor
+    wsigma = model.wsigma * plan.psf_factor
+    live = np.ones(model.nfiber, dtype=bool)
+    live[sorted(plan.dead_fibers)] = False
+    extra: dict[str, Any] = {}
+
+    if job.flavor in ("flat", "arc", "science"):
+        x, wave = traces.x_at_rows(nrows)
+        valid = np.isfinite(wave)
+        wave0 = np.where(valid, wave, ARM_RANGES[model.arm][0])
+        dwave = _row_dispersion(wave)
+        flat = _fiberflat_at(model, np.arange(model.nfiber)[:, None], wave0) * live[:, None]
+        rows_e, line_list, extra = _spectra(model, job, traces, wave0, dwave, flat, live)
+        for fibers, ycen, electrons in line_list:
+            _add_lines(rows_e, fibers, ycen, electrons, wsigma)
+        rows_e[~valid] = 0.0
+        _splat_fibers(image, x, rows_e, xsigma)
+
+    cosmics = _finish_electrons(image, model, plan, job, rng)
+    pixels, saturated = _digitize(image, model, plan, rng)
+    truth = _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated)
+    truth.update(extra)
+    return RenderedCamera(job.camera, pixels, truth, plan.truncate)
+
+
+def _row_dispersion(wave: np.ndarray) -> np.ndarray:
+    """|dλ/drow| per fiber and row, Å; one-sided differences at the ends of the coverage."""
+    fwd = np.full(wave.shape, np.nan)
+    fwd[:, :-1] = np.diff(wave, axis=1)
+    back = np.full(wave.shape, np.nan)
+    back[:, 1:] = fwd[:, :-1]
+    both = np.isfinite(fwd) & np.isfinite(back)
+    out = np.where(both, 0.5 * (fwd + back), np.where(np.isfinite(fwd), fwd, back))
+    return np.abs(np.nan_to_num(out, nan=0.0))
+
+
+def _fiberflat_at(model: CameraModel, fibers: np.ndarray, wave: np.ndarray) -> np.ndarray:
+    """Fiber throughput of ``fibers`` at ``wave`` (broadcast together), linear in λ."""
+    grid = model.flat_wave
+    j = np.clip(np.searchsorted(grid, wave) - 1, 0, grid.size - 2)
+    t = np.clip((wave - grid[j]) / (grid[j + 1] - grid[j]), 0.0, 1.0)
+    return model.fiberflat[fibers, j] * (1.0 - t) + model.fiberflat[fibers, j + 1] * t
+
+
+def _trace_y(traces: TraceSet, fibers: np.ndarray, wave: np.ndarray) -> np.ndarray:
+    """Row of fiber ``fibers[k]`` at ``wave[k]`` for every k."""
+    u = 2.0 * (wave - traces.wavemin) / (traces.wavemax - traces.wavemin) - 1.0
+    basis = legendre.legvander(u, traces.ycoef.shape[1] - 1)
+    return np.sum(basis * traces.ycoef[fibers], axis=1)
+
+
+def _line_list(model, traces, waves, electrons_per_fiber):
+    """Lines at ``waves`` in every fiber: (fibers, row centres, electrons), flattened."""
+    nfiber = model.nfiber
+    fibers = np.repeat(np.arange(nfiber), waves.size)
+    wave = np.tile(waves, nfiber)
+    return fibers, _trace_y(traces, fibers, wave), electrons_per_fiber.ravel()
+
+
+def _spectra(model, job, traces, wave, dwave, flat, live):
+    """Electrons per row of each fiber (continuum) and its emission lines, plus truth extras."""
+    arm = model.arm
+    lines = []
+    extra: dict[str, Any] = {}
+    fibers_all = np.arange(model.nfiber)[:, None]
+    if job.flavor == "flat":
+        lo, hi = ARM_RANGES[arm]
+        nrows = model.geometry.trimmed_shape[0]
+        mean_dispersion = (hi - lo) / (nrows - 2 * model.profile.row_margin)
+        rate = FLAT_ROW_RATE * job.exptime / mean_dispersion
+        rows_e = rate * flat_lamp(wave, arm) * dwave * flat
+        extra["FLAT_PEAK_E_PER_ROW"] = float(FLAT_ROW_RATE * job.exptime)
+    elif job.flavor == "arc":
+        rows_e = np.zeros(wave.shape)
+        table = arc_lines(arm)
+        ff = _fiberflat_at(model, fibers_all, table[None, :, 0]) * live[:, None]
+        lines.append(_line_list(model, traces, table[:, 0], table[None, :, 1] * job.exptime * ff))
+        extra["ARC_LINES"] = [float(w) for w in table[:, 0]]
+    else:
+        program = job.program or "DARK"
+        fnu = sky_continuum(wave, program) * FIBER_AREA_ARCSEC2
+        if job.targets is not None:
+            fnu = fnu + job.targets.continuum(wave)
+        rows_e = electrons_per_angstrom(wave, arm, exptime=job.exptime, fnu_nmgy=fnu) * dwave * flat
+        table = sky_lines(arm, program)
+        e_unit = electrons_per_angstrom(table[:, 0], arm, exptime=job.exptime)
+        line_e = table[:, 1] * FIBER_AREA_ARCSEC2 * e_unit
+        ff = _fiberflat_at(model, fibers_all, table[None, :, 0]) * live[:, None]
+        lines.append(_line_list(model, traces, table[:, 0], line_e[None, :] * ff))
+        if job.targets is not None:
+            index, lwave, lflux = job.targets.lines()
+            lo, hi = ARM_RANGES[arm]
+            keep = (lwave > lo) & (lwave < hi)
+            index, lwave, lflux = index[keep], lwave[keep], lflux[keep]
+            e = electrons_per_angstrom(lwave, arm, exptime=job.exptime, fnu_nmgy=lflux)
+            e = e * _fiberflat_at(model, index, lwave) * live[index]
+            lines.append((index, _trace_y(traces, index, lwave), e))
+        extra.update(_sky_truth(model, job, program, table, line_e, wave, dwave))
+    return rows_e, lines, extra
+
+
+def _add_lines(rows_e, fibers, ycen, electrons, wsigma) -> None:
+    """Add Gaussian lines (σ ``wsigma`` rows, pixel-integrated) to electrons per row."""
+    nrows = rows_e.shape[1]
+    inside = (ycen > -3 * wsigma) & (ycen < nrows - 1 + 3 * wsigma) & (electrons > 0)
+    fibers, ycen, electrons = fibers[inside], ycen[inside], electrons[inside]
+    half = int(np.ceil(5 * wsigma))
+    base = np.floor(ycen).astype(int)
+    for k in range(-half, half + 1):
+        row = base + k
+        weight = ndtr((row + 0.5 - ycen) / wsigma) - ndtr((row - 0.5 - ycen) / wsigma)
+        ok = (row >= 0) & (row < nrows)
+        np.add.at(rows_e, (fibers[ok], row[ok]), electrons[ok] * weight[ok])
+
+
+def _splat_fibers(image, x, rows_e, xsigma) -> None:
+    """Spread electrons per row across columns: pixel-integrated Gaussians of σ ``xsigma``.
+
+    Within one column offset no two fibers share a pixel (pitch > 1 px), so a fancy-index
+    ``+=`` (no ``np.add.at``) is exact.
+    """
+    ncols = image.shape[1]
+    fiber, row = np.nonzero(rows_e > 0)
+    if fiber.size == 0:
+        return
+    xs = x[fiber, row].astype(np.float32)
+    signal = rows_e[fiber, row].astype(np.float32)
+    inv_sigma = (1.0 / xsigma[fiber]).astype(np.float32)
+    half = int(np.ceil(5 * float(np.max(xsigma))))
+    first = np.floor(xs).astype(np.int64) - half
+    flat_index = row.astype(np.int64) * ncols + first
+    offset = (first - xs - np.float32(0.5)) * inv_sigma  # left edge of the first pixel, in σ
+    target = image.reshape(-1)
+    lower = ndtr(offset)
+    for k in range(2 * half + 1):
+        upper = ndtr(offset + np.float32(k + 1) * inv_sigma)
+        col = first + k
+        ok = (col >= 0) & (col < ncols)
+        target[flat_index[ok] + k] += signal[ok] * (upper[ok] - lower[ok])
+        lower = upper
+
+
+def _finish_electrons(image, model, plan, job, rng) -> list[int]:
+    """Dark current, amp glow, saturated blobs, dead amps and cosmic rays, in electrons."""
+    geom = model.geometry
+    amp_area = geom.ncols_amp * geom.nrows_amp * PIXEL_CM**2
+    minutes = (job.exptime + READOUT_S) / 60.0
+    counts = []
+    for i, amp in enumerate(AMPS):
+        rows, cols = geom.sections(amp)["CCDSEC"]
+        region = image[rows, cols]
+        if amp in plan.dead_amps:
+            region[:] = 0.0
+            counts.append(0)
+            continue
+        region += np.float32(plan.dark_current[i] * job.exptime / 3600.0 + plan.glow[i])
+        for blob_amp, radius in plan.blobs:
+            if blob_amp == amp:
+                rr, cc = np.ogrid[: region.shape[0], : region.shape[1]]
+                r0, c0 = region.shape[0] / 2.0, region.shape[1] / 2.0
+                region[(rr - r0) ** 2 + (cc - c0) ** 2 <= radius**2] += np.float32(2e6)
+        ncosmic = int(rng.poisson(COSMIC_RATE * amp_area * minutes))
+        _add_cosmics(region, ncosmic, model.profile.max_track, rng)
+        counts.append(ncosmic)
+    return counts
+
+
+def _add_cosmics(region, n, max_track, rng) -> None:
+    """Short straight tracks of a few pixels, each pixel thousands of electrons."""
+    if n == 0:
+        return
+    length = rng.integers(1, max_track + 1, n)
+    angle = rng.uniform(0.0, np.pi, n)
+    r0 = rng.uniform(0, region.shape[0], n)
+    c0 = rng.uniform(0, region.shape[1], n)
+    track = np.repeat(np.arange(n), length)
+    step = np.arange(track.size) - np.repeat(np.cumsum(length) - length, length)
+    rows = np.clip(np.floor(r0[track] + step * np.sin(angle[track])), 0, region.shape[0] - 1)
+    cols = np.clip(np.floor(c0[track] + step * np.cos(angle[track])), 0, region.shape[1] - 1)
+    charge = rng.uniform(*COSMIC_ELECTRONS, track.size).astype(np.float32)
+    np.add.at(region, (rows.astype(int), cols.astype(int)), charge)
+
+
+def _bias_rows(nrows: int, data_rows: slice, amplitude: float, rng) -> np.ndarray:
+    """Slow row-to-row bias pattern (ADU), zero mean over the data rows."""
+    rows = np.arange(nrows)
+    pattern = np.zeros(nrows)
+    periods = rng.uniform(0.3, 2.0, 3) * nrows
+    phases = rng.uniform(0, 2 * np.pi, 3)
+    for period, phase in zip(periods, phases, strict=True):
+        pattern += np.sin(2 * np.pi * rows / period + phase)
+    pattern -= pattern[data_rows].mean()
+    peak = np.abs(pattern).max()
+    return amplitude * pattern / peak if peak > 0 else pattern
+
+
+def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int]]:
+    """Raw ADU, amp by amp: bias(row) + (e + √(e + rn²)·N(0,1)) / gain, clipped to 16 bits."""
+    geom = model.geometry
+    raw = np.empty(geom.raw_shape, dtype=np.float32)
+    saturated = []
+    for i, amp in enumerate(AMPS):
+        qrows, qcols = geom.quadrant(amp)
+        secs = geom.sections(amp)
+        nq = qrows.stop - qrows.start
+        drows = slice(secs["DATASEC"][0].start - qrows.start, secs["DATASEC"][0].stop - qrows.start)
+        bias = plan.bias[i] + _bias_rows(nq, drows, model.amps[i].row_structure, rng)
+        noise = rng.standard_normal((nq, qcols.stop - qcols.start), dtype=np.float32)
+        rn_adu = np.float32(plan.readnoise[i] / plan.gain[i])
+        quadrant = raw[qrows, qcols]
+        np.multiply(noise, rn_adu, out=quadrant)
+        quadrant += bias.astype(np.float32)[:, None]
+        # data pixels: reuse their normal draws, now with Poisson variance added
+        data_sl = secs["DATASEC"]
+        dq = (
+            slice(data_sl[0].start - qrows.start, data_sl[0].stop - qrows.start),
+            slice(data_sl[1].start - qcols.start, data_sl[1].stop - qcols.start),
+        )
+        electrons = image[secs["CCDSEC"]]
+        sigma = np.sqrt(np.maximum(electrons, 0) + np.float32(plan.readnoise[i] ** 2))
+        data = electrons + sigma * noise[dq]
+        data *= np.float32(1.0 / plan.gain[i])
+        data += bias[dq[0]].astype(np.float32)[:, None]
+        quadrant[dq] = data
+        saturated.append(int(np.count_nonzero(data >= model.amps[i].saturation)))
+    np.rint(raw, out=raw)
+    np.clip(raw, 0, _ADU_MAX, out=raw)
+    return raw.astype(np.uint16), saturated
+
+
+def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any]:
+    """Sky and S/N expectations of a science camera, for a fiber of mean throughput."""
+    arm = model.arm
+    mag_r = SKY_MODEL[program][0]
+    centre = np.argmin(np.abs(wave - 0.5 * (wave.min() + wave.max())), axis=1)
+    dl_row = float(np.median(dwave[np.arange(model.nfiber), centre]))
+    band, lo, hi = BANDS[arm]
+    grid = np.arange(lo, hi + 1.0, 1.0)
+    sky_band = float(np.mean(sky_continuum(grid, program)))
+    inband = (table[:, 0] >= lo) & (table[:, 0] <= hi)
+    sky_band_lines = sky_band + float(np.sum(table[inband, 1])) / (hi - lo)
+    windows = []
+    for wlo, whi in SKY_CONTINUUM_WINDOWS[arm]:
+        w = np.arange(wlo, whi + 1.0, 1.0)
+        e = electrons_per_angstrom(
+            w, arm, exptime=job.exptime, fnu_nmgy=sky_continuum(w, program) * FIBER_AREA_ARCSEC2
+        )
+        windows.append(float(np.mean(e)))
+    wc = 0.5 * (lo + hi)
+    a = float(electrons_per_angstrom(wc, arm, exptime=1.0)) * dl_row
+    sky_rate = (
+        float(
+            electrons_per_angstrom(
+                wc, arm, exptime=1.0, fnu_nmgy=sky_continuum(wc, program) * FIBER_AREA_ARCSEC2
+            )
+        )
+        * dl_row
+    )
+    dark = float(np.mean([amp.dark_current for amp in model.amps])) / 3600.0 * BOXCAR_WIDTH
+    rn2 = float(np.mean([amp.readnoise**2 for amp in model.amps])) * BOXCAR_WIDTH
+    b = sky_rate + dark + (rn2 / job.exptime if job.exptime > 0 else 0.0)
+    t = job.exptime
+    xfid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
+    fidsnr = t * a * xfid / np.sqrt(t * (a * xfid + b)) if t > 0 else 0.0
+    out: dict[str, Any] = {
+        "SKY_PROGRAM": program,
+        "SKY_MAG_R": mag_r,
+        "SKY_MAG": float(22.5 - 2.5 * np.log10(sky_band)),
+        "SKY_MAG_WITH_LINES": float(22.5 - 2.5 * np.log10(sky_band_lines)),
+        "SKYCONT": float(np.mean(windows) * dl_row),
+        "SKYCONT_E_PER_ANGSTROM": windows,
+        "DISPERSION": dl_row,
+        "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if t > 0 else 0.0,
+        "SKY_LINES": [[float(w), float(e)] for w, e in zip(table[:, 0], line_e, strict=True)],
+        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": wc},
+        "FIDSNR": float(fidsnr),
+    }
+    if arm == "r":
+        out["SKYRBAND"] = float(22.5 - 2.5 * np.log10(sky_band_lines))
+    return out
+
+
+def _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated) -> dict[str, Any]:
+    minutes = job.exptime / 60.0
+    dead = sorted(int(f) for f in plan.dead_fibers)
+    return {
+        "CAMERA": job.camera,
+        "HDU_PRESENT": True,
+        "AMPS": list(AMPS),
+        "BIAS_AMP": [round(float(v), 3) for v in plan.bias],
+        "NOISE_AMP": [round(float(v), 4) for v in plan.readnoise],
+        "GAIN_AMP": [float(v) for v in plan.gain],
+        "SATURLEV_AMP": [float(a.saturation) for a in model.amps],
+        "DARK_CURRENT": [float(v) for v in plan.dark_current],
+        "GLOW_AMP": [float(v) for v in plan.glow],
+        "DEAD_AMPS": sorted(plan.dead_amps),
+        "BIAS_ROW_STRUCTURE": [float(a.row_structure) for a in model.amps],
+        "COSMICS": cosmics,
+        "COSMICS_RATE": [c / minutes for c in cosmics] if minutes > 0 else None,
+        "COSMICS_RATE_MODEL": float(
+            COSMIC_RATE * model.geometry.ncols_amp * model.geometry.nrows_amp * PIXEL_CM**2
+        ),
+        "XYSHIFTS": [float(plan.dx), float(plan.dy)],
+        "XSIGMA": float(np.median(xsigma)),
+        "WSIGMA": float(wsigma),
+        "NFIBER": int(model.nfiber),
+        "DEAD_FIBERS": dead,
+        "NLIVE_FIBERS": int(live.sum()),
+        # exposure / calibration throughput: over live fibers, and over all fibers
+        "FIBER_THROUGHPUT": 1.0,
+        "FIBER_THROUGHPUT_ALL": float(live.mean()),
+        "SATURATED": int(sum(saturated)),
+        "SATURATED_AMP": saturated,
+        "DEFECTS": plan.defects,
+    }
