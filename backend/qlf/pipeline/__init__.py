@@ -1,0 +1,1 @@
+"""The pipeline daemon: discovery, a persistent queue, camera jobs on executors, ingestion."""

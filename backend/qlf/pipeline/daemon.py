@@ -1,0 +1,251 @@
+"""The pipeline daemon: the scheduler's loop in a thread, controlled directly or through Pyro4.
+
+Two ways to run it, one code path:
+
+- standalone: ``qlf daemon`` serves :class:`PipelineService` with Pyro4 on ``QLF_PYRO_HOST``
+  (127.0.0.1) and ``QLF_PYRO_PORT`` with an HMAC key, and runs the loop;
+- embedded (DESIGN.md 2): the server calls ``PipelineDaemon(...).start_background()`` so the
+  events reach its Channels consumers in-process, and ``shutdown()`` when it stops.
+
+Control calls (``start``, ``stop``, ``reset``, ``reprocess``) are executed by the loop's thread,
+between two turns, so only that thread ever writes to the database; ``status`` answers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from qlf.pipeline.config import PYRO_OBJECT_ID, PipelineConfig, read_config
+from qlf.pipeline.events import EventPublisher
+from qlf.pipeline.executors.job import DEFAULT_JOB
+from qlf.pipeline.scheduler import Scheduler
+
+__all__ = ["PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
+
+log = logging.getLogger("qlf.pipeline")
+_TURN_S = 0.1  # longest wait inside one turn: bounds the delay of control calls and events
+
+
+def setup_django() -> None:
+    """Configure Django (``qlf.web.settings`` unless told otherwise) if not done yet."""
+    import os
+
+    import django
+    from django.apps import apps
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlf.web.settings")
+    if not apps.ready:
+        django.setup()
+
+
+class PipelineDaemon:
+    """The scheduler plus a command queue; thread-safe control methods."""
+
+    def __init__(
+        self,
+        config: PipelineConfig | None = None,
+        *,
+        executor=None,
+        publisher=None,
+        job_function: str = DEFAULT_JOB,
+        autostart: bool = True,
+    ):
+        setup_django()
+        self.config = config or read_config()
+        self.publisher = publisher or EventPublisher()
+        self.scheduler = Scheduler(
+            self.config, executor=executor, publisher=self.publisher, job_function=job_function
+        )
+        self.autostart = autostart
+        self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
+        self._halt = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop_ident: int | None = None
+        self._pyro = None
+        self._started_once = False
+        self._status: dict[str, Any] = self.scheduler.status()
+
+    # -- control (any thread) --------------------------------------------------------------
+
+    def start(self) -> dict[str, Any]:
+        return self._call(self.scheduler.start)
+
+    def stop(self) -> dict[str, Any]:
+        return self._call(self.scheduler.stop)
+
+    def reset(self, confirm: bool = False) -> dict[str, Any]:
+        """Clear all processing state; only with ``confirm=True`` (the caller asked the user)."""
+        if not confirm:
+            return {
+                "reset": False,
+                "detail": "reset deletes processes, jobs, QA and scratch products: "
+                "call reset(confirm=True) once the operator has confirmed",
+                **self.status(),
+            }
+        return self._call(self.scheduler.reset)
+
+    def reprocess(self, expid: int) -> dict[str, Any]:
+        return self._call(lambda: self.scheduler.reprocess(int(expid)))
+
+    def status(self) -> dict[str, Any]:
+        return {
+            **self._status,
+            "executor": self.config.executor,
+            "workers": self.config.workers,
+            "last": dict(self.scheduler.last),
+        }
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self, *, until: Callable[[], bool] | None = None, timeout: float | None = None) -> None:
+        """Run the loop in this thread until ``shutdown()`` or ``until()`` is true.
+
+        Raises TimeoutError when ``timeout`` seconds pass first (tests drive the daemon so).
+        """
+        self._loop_ident = threading.get_ident()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if self.autostart and self.scheduler.state == "stopped" and not self._started_once:
+            self._started_once = True
+            self.scheduler.start()
+        try:
+            while not self._halt.is_set():
+                self._run_commands(block=False)
+                busy = self.scheduler.tick(_TURN_S)
+                self._status = self.scheduler.status()
+                if until is not None and until():
+                    return
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError(f"pipeline loop: condition not met in {timeout} s")
+                if not busy:
+                    wait = min(_TURN_S, self.scheduler.seconds_to_next_scan())
+                    self._run_commands(block=True, timeout=wait)
+        finally:
+            self._loop_ident = None
+
+    def start_background(self, *, serve_pyro: bool = False, loop=None) -> PipelineDaemon:
+        """Run the loop in a daemon thread (and the Pyro4 server in another if asked).
+
+        ``loop``: the ASGI server's event loop, so Channels sends are made on it.
+        """
+        if loop is not None and isinstance(self.publisher, EventPublisher):
+            self.publisher._loop = loop
+        self._halt.clear()
+        self._thread = threading.Thread(target=self._run_safely, name="qlf-pipeline", daemon=True)
+        self._thread.start()
+        if serve_pyro:
+            self._pyro = pyro_daemon(self)
+            threading.Thread(target=self._pyro.requestLoop, name="qlf-pyro", daemon=True).start()
+        return self
+
+    def shutdown(self) -> None:
+        """Stop the loop and the workers (running jobs are abandoned and resumed next time)."""
+        self._halt.set()
+        if self._pyro is not None:
+            self._pyro.shutdown()
+            self._pyro = None
+        if self._thread is not None:
+            self._thread.join(30)
+            self._thread = None
+        self.scheduler.executor.shutdown()
+        self._fail_waiting_commands()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _run_safely(self) -> None:
+        from django.db import connection
+
+        try:
+            self.run()
+        except Exception:
+            log.exception("pipeline loop crashed")
+        finally:
+            connection.close()
+
+    def _call(self, function: Callable[[], Any], timeout: float = 120.0) -> Any:
+        if self._loop_ident in (None, threading.get_ident()):
+            result = function()  # no loop running, or called from it: run here
+            self._status = self.scheduler.status()
+            return result
+        future: Future = Future()
+        self._commands.put((function, future))
+        return future.result(timeout)
+
+    def _run_commands(self, *, block: bool, timeout: float = 0.0) -> None:
+        while True:
+            try:
+                function, future = self._commands.get(block=block, timeout=timeout or None)
+            except queue.Empty:
+                return
+            block = False
+            try:
+                future.set_result(function())
+            except Exception as exc:
+                future.set_exception(exc)
+            self._status = self.scheduler.status()
+
+    def _fail_waiting_commands(self) -> None:
+        while True:
+            try:
+                _, future = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            future.set_exception(RuntimeError("pipeline daemon shut down"))
+
+
+class PipelineService:
+    """What Pyro4 exposes: thin wrappers returning plain dicts (serpent-serialisable)."""
+
+    def __init__(self, daemon: PipelineDaemon):
+        self._daemon = daemon
+
+    def start(self) -> dict[str, Any]:
+        return _plain(self._daemon.start())
+
+    def stop(self) -> dict[str, Any]:
+        return _plain(self._daemon.stop())
+
+    def reset(self, confirm: bool = False) -> dict[str, Any]:
+        return _plain(self._daemon.reset(confirm=bool(confirm)))
+
+    def status(self) -> dict[str, Any]:
+        return _plain(self._daemon.status())
+
+    def reprocess(self, expid: int) -> dict[str, Any]:
+        from qlf.dashboard.errors import ApplicationError
+
+        try:
+            return _plain(self._daemon.reprocess(int(expid)))
+        except ApplicationError as exc:  # a client error, not a transport failure
+            return {"queued": None, "detail": exc.message}
+
+
+def pyro_daemon(daemon: PipelineDaemon):
+    """A Pyro4 daemon serving ``daemon`` on the configured host and port, with the HMAC key."""
+    import Pyro4
+
+    Pyro4.config.SERIALIZER = "serpent"
+    Pyro4.config.SERIALIZERS_ACCEPTED = {"serpent", "json"}  # never pickle
+    config = daemon.config
+    server = Pyro4.Daemon(host=config.pyro_host, port=config.pyro_port)
+    server._pyroHmacKey = config.hmac_key.encode()
+    service = Pyro4.expose(PipelineService)(daemon)
+    uri = server.register(service, objectId=PYRO_OBJECT_ID)
+    log.info("pipeline daemon listening at %s", uri)
+    return server
+
+
+def _plain(value: Any) -> Any:
+    """Only types every serializer carries: dict (str keys), list, str, int, float, bool, None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

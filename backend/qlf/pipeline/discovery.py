@@ -1,0 +1,160 @@
+"""Finding complete raw exposures in the data directory (DESIGN.md 4.1).
+
+A file is complete when it has its final name (writers write a temporary name and rename) and
+
+- its FITS structure is whole (the headers' sizes add up to exactly the file's size and it holds
+  at least one camera HDU) and it has not been modified for ``min(settle_s, 0.5)`` s: a renamed
+  file is accepted at first sight, so discovery costs about one poll rather than ``settle_s``;
+  the short quiet time guards against a writer paused between two HDUs; or
+- its size and mtime have not changed for ``settle_s``, or its mtime is older than that (the
+  fallback for writers that write in place).
+
+Dot names and other temporary names never match the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["RAW_NAME", "Discovery", "RawFile", "fits_complete", "parse_raw_path"]
+
+RAW_NAME = re.compile(r"^desi-(\d{8})\.fits\.fz$")
+_NIGHT = re.compile(r"^\d{8}$")
+_CAMERA_EXT = re.compile(r"^'([BRZ]\d)\s*'$")
+_BLOCK = 2880
+_CARD = 80
+
+
+@dataclass(frozen=True, order=True)
+class RawFile:
+    night: int
+    expid: int
+    path: Path
+    mtime: float
+
+
+def parse_raw_path(path: Path) -> tuple[int, int] | None:
+    """(night, expid) of ``{NIGHT}/{EXPID:08d}/desi-{EXPID:08d}.fits.fz``, else None."""
+    match = RAW_NAME.match(path.name)
+    if not match or path.parent.name != match.group(1) or not _NIGHT.match(path.parent.parent.name):
+        return None
+    return int(path.parent.parent.name), int(match.group(1))
+
+
+class Discovery:
+    """Polls ``data_dir`` and reports each complete exposure once per instance.
+
+    ``known`` expids (already registered) are never reported; the caller adds to it.
+    """
+
+    def __init__(self, data_dir: Path, *, settle_s: float = 2.0, known: set[int] | None = None):
+        self.data_dir = Path(data_dir)
+        self.settle_s = settle_s
+        self.known: set[int] = set(known or ())
+        self._seen: dict[Path, tuple[int, int, float]] = {}  # size, mtime_ns, first seen
+        self._rejected: dict[Path, tuple[int, int]] = {}  # unreadable: retried if it changes
+
+    def reject(self, raw: RawFile) -> None:
+        """Do not report ``raw`` again unless the file changes (e.g. it is rewritten)."""
+        try:
+            stat = raw.path.stat()
+        except FileNotFoundError:
+            return
+        self._rejected[raw.path] = (stat.st_size, stat.st_mtime_ns)
+
+    def scan(self, now: float | None = None) -> list[RawFile]:
+        """Complete, not yet known exposures, in (night, expid) order."""
+        now = time.time() if now is None else now
+        found: list[RawFile] = []
+        if not self.data_dir.is_dir():
+            return found
+        for path in self.data_dir.glob("*/*/desi-*.fits.fz"):
+            ident = parse_raw_path(path)
+            if ident is None or ident[1] in self.known:
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # renamed or removed between glob and stat
+                continue
+            if self._rejected.get(path) == (stat.st_size, stat.st_mtime_ns):
+                continue
+            if self._complete(path, stat.st_size, stat.st_mtime_ns, now):
+                found.append(RawFile(ident[0], ident[1], path, stat.st_mtime))
+                self._seen.pop(path, None)
+        return sorted(found)
+
+    def _complete(self, path: Path, size: int, mtime_ns: int, now: float) -> bool:
+        if size == 0:
+            return False
+        age = now - mtime_ns / 1e9
+        if age >= self.settle_s:
+            return True
+        if age >= min(self.settle_s, 0.5) and fits_complete(path, size):
+            return True
+        previous = self._seen.get(path)
+        if previous is None or previous[:2] != (size, mtime_ns):
+            self._seen[path] = (size, mtime_ns, now)
+            return False
+        return now - previous[2] >= self.settle_s
+
+
+def fits_complete(path: Path, size: int | None = None) -> bool:
+    """True if the FITS headers of ``path`` account for exactly its ``size`` bytes.
+
+    Reads only the header blocks (a few kB per HDU). A file still being written in place is
+    shorter than its headers promise; a file with junk after the last HDU is not accepted, and
+    neither is one without any camera HDU (a writer that has only written the SPEC header).
+    """
+    try:
+        with open(path, "rb") as handle:
+            size = size if size is not None else handle.seek(0, 2)
+            offset, cameras = 0, 0
+            while offset < size:
+                header = _read_header(handle, offset)
+                if header is None:
+                    return False
+                cameras += bool(_CAMERA_EXT.match(header[1].get("EXTNAME", "")))
+                offset += header[0] + _padded(_data_bytes(header[1]))
+            return offset == size and cameras > 0
+    except (OSError, ValueError):
+        return False
+
+
+def _read_header(handle, offset: int) -> tuple[int, dict[str, str]] | None:
+    """(header length in bytes, keyword -> raw value) of the header starting at ``offset``."""
+    handle.seek(offset)
+    cards: dict[str, str] = {}
+    length = 0
+    while True:
+        block = handle.read(_BLOCK)
+        if len(block) < _BLOCK:
+            return None
+        length += _BLOCK
+        for i in range(0, _BLOCK, _CARD):
+            card = block[i : i + _CARD].decode("ascii", "replace")
+            key = card[:8].strip()
+            if key == "END":
+                return length, cards
+            if card[8:10] == "= ":
+                cards[key] = card[10:].split("/", 1)[0].strip()
+        if length > 1000 * _BLOCK:
+            return None
+
+
+def _data_bytes(cards: dict[str, str]) -> int:
+    naxis = int(cards.get("NAXIS", "0"))
+    if naxis == 0:
+        return 0
+    count = 1
+    for n in range(1, naxis + 1):
+        count *= int(cards[f"NAXIS{n}"])
+    bits = abs(int(cards["BITPIX"]))
+    pcount, gcount = int(cards.get("PCOUNT", "0")), int(cards.get("GCOUNT", "1"))
+    return bits // 8 * gcount * (pcount + count)
+
+
+def _padded(n: int) -> int:
+    return -(-n // _BLOCK) * _BLOCK

@@ -1,0 +1,39 @@
+"""Executors run camera jobs: a local process pool or Celery workers, with one message format.
+
+The daemon talks to an executor through four calls: ``submit(job_id, spec)``, ``poll(timeout)``
+(the messages that arrived), ``cancel_pending()`` and ``shutdown()``. Messages are dicts:
+
+- ``{"kind": "started", "job": id, "pid": int, "host": str}`` when a worker takes the job,
+- ``{"kind": "event", "job": id, "event": {...}}`` for each runner step or log event,
+- ``{"kind": "result", "job": id, "result": {...}}`` when the job returns (see :mod:`.job`),
+- ``{"kind": "failed", "job": id, "error": str}`` when it cannot return (worker died, timeout).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+__all__ = ["Executor", "make_executor"]
+
+
+class Executor(Protocol):
+    def start(self) -> None: ...
+
+    def submit(self, job_id: str, spec: dict[str, Any]) -> None: ...
+
+    def poll(self, timeout: float) -> list[dict[str, Any]]: ...
+
+    def cancel_pending(self) -> list[str]: ...
+
+    def shutdown(self) -> None: ...
+
+
+def make_executor(config, **options) -> Executor:
+    """The executor named by ``config.executor`` (``local`` or ``celery``)."""
+    if config.executor == "celery":
+        from qlf.pipeline.executors.celery import CeleryExecutor
+
+        return CeleryExecutor(config, **options)
+    from qlf.pipeline.executors.local import LocalExecutor
+
+    return LocalExecutor(workers=config.workers, job_timeout_s=config.job_timeout_s, **options)

@@ -1,0 +1,435 @@
+"""The pipeline's loop: discover, queue, run one exposure's camera jobs, ingest, publish.
+
+Everything here runs in one thread (the daemon's loop), so database writes and event sequence
+numbers are serialised without locks. States (``pipeline.status``):
+
+- ``stopped``: neither discovering nor processing (the operator stopped it, or never started);
+- ``idle``: started, discovering, nothing to process;
+- ``running``: processing an exposure, still discovering (new exposures are queued);
+- ``stopping``: stop requested; jobs not yet started were withdrawn, running ones finish.
+
+A process interrupted by a stop or by the daemon's death stays ``running`` in the database and
+is resumed first at the next start: its unfinished cameras run again, except those whose QA file
+of this run is already on disk, which are ingested from it (ingestion is idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import close_old_connections
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import Exposure, JobStatus, Process
+from qlf.dashboard.services.exposures import parse_time
+from qlf.dashboard.services.pipeline_state import (
+    pipeline_known_expids,
+    pipeline_queue,
+    pipeline_reset,
+    process_unfinished_jobs,
+)
+from qlf.dashboard.services.processes import process_start
+from qlf.pipeline import ingest
+from qlf.pipeline.discovery import Discovery
+from qlf.pipeline.events import EventPublisher, Publisher
+from qlf.pipeline.executors import Executor, make_executor
+from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
+from qlf.quicklook.io.qa_json import qa_json_path
+
+__all__ = ["STATES", "Scheduler"]
+
+log = logging.getLogger("qlf.pipeline")
+STATES = ("idle", "running", "stopping", "stopped")
+_ALERT_LEVELS = ("WARNING", "ALARM")
+
+
+@dataclass
+class _Job:
+    camera: str
+    status: str = JobStatus.QUEUED
+    step: str = ""
+
+
+@dataclass
+class _Active:
+    process_id: int
+    expid: int
+    night: int
+    raw_path: Path
+    raw_mtime: float | None
+    t0: float
+    jobs: dict[str, _Job] = field(default_factory=dict)
+    last_ingest: float | None = None
+    withdrawn: bool = False
+
+    def open_jobs(self) -> list[_Job]:
+        return [j for j in self.jobs.values() if j.status not in (JobStatus.DONE, JobStatus.FAILED)]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        config,
+        *,
+        executor: Executor | None = None,
+        publisher: Publisher | None = None,
+        job_function: str = DEFAULT_JOB,
+    ):
+        self.config = config
+        self.executor = executor or make_executor(config, job_function=job_function)
+        self.publisher = publisher or EventPublisher()
+        self.discovery = Discovery(config.data_dir, settle_s=config.settle_s)
+        self.state = "stopped"
+        self.current: _Active | None = None
+        self.queue: list[int] = []
+        self.last: dict[str, Any] = {}
+        self._next_scan = 0.0
+        self._executor_started = False
+        self._published: dict[str, Any] | None = None
+
+    # -- control ---------------------------------------------------------------------------
+
+    def start(self) -> dict[str, Any]:
+        if self.state == "stopping":
+            self.state = "running"  # withdrawn jobs are resubmitted when the process resumes
+        if self.state == "stopped":
+            self.discovery.known = ingest.db_retry(pipeline_known_expids)
+            if not self._executor_started:
+                self.executor.start()
+                self._executor_started = True
+            self.state = "idle"
+            self._next_scan = 0.0
+        self._refresh_queue()
+        return self.status()
+
+    def stop(self) -> dict[str, Any]:
+        if self.current is None:
+            self.state = "stopped"
+        elif self.state != "stopped":
+            self.state = "stopping"
+            for job_id in self.executor.cancel_pending():
+                camera = job_id.split(":", 1)[1]
+                self.current.jobs.pop(camera, None)  # stays queued in the database
+                self.current.withdrawn = True
+            self._close_if_done()
+        self._publish_status()
+        return self.status()
+
+    def reset(self) -> dict[str, Any]:
+        """Stop, kill running jobs, forget all processing and delete the scratch products."""
+        self.executor.cancel_pending()
+        if self._executor_started:
+            self.executor.shutdown()  # kills running jobs; restarted on the next start
+            self._executor_started = False
+        self.current, self.state = None, "stopped"
+        counts = ingest.db_retry(pipeline_reset)
+        counts["scratch_removed"] = _clear_scratch(self.config)
+        self.discovery = Discovery(self.config.data_dir, settle_s=self.config.settle_s)
+        self.last = {}
+        self._refresh_queue()
+        return {"reset": True, **counts, **self.status()}
+
+    def reprocess(self, expid: int) -> dict[str, Any]:
+        exposure = Exposure.objects.filter(pk=expid).first()
+        if exposure is None:
+            raise ApplicationError(f"exposure {expid} is not registered", status_code=404)
+        raw = _raw_path(self.config.data_dir, exposure.night, expid)
+        if not raw.exists():
+            raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
+        from qlf.quicklook.io.raw import open_raw
+
+        with open_raw(raw) as opened:
+            cameras = [c for c in opened.cameras if self.config.wants(c)]
+        process = process_start(
+            expid=expid, cameras=cameras, status="queued", pipeline_version=_version()
+        )
+        self._refresh_queue()
+        return {"queued": expid, "process_id": process.pk, **self.status()}
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "queue": list(self.queue),
+            "current": self.current.expid if self.current else None,
+        }
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def tick(self, timeout: float) -> bool:
+        """One turn of the loop; False when there is nothing to wait for but time."""
+        close_old_connections()
+        if self.state in ("idle", "running") and time.monotonic() >= self._next_scan:
+            self._discover()
+            self._next_scan = time.monotonic() + self.config.poll_s
+        if self.current is None and self.state in ("idle", "running"):
+            self._begin_next()
+        if self.current is None:
+            self._publish_status()
+            return False
+        wait = min(timeout, max(0.0, self._next_scan - time.monotonic()))
+        for message in self.executor.poll(wait):
+            self._handle(message)
+        self._close_if_done()
+        self._publish_status()
+        return True
+
+    def seconds_to_next_scan(self) -> float:
+        return max(0.0, self._next_scan - time.monotonic())
+
+    # -- discovery and queue ---------------------------------------------------------------
+
+    def _discover(self) -> None:
+        for raw in self.discovery.scan():
+            try:
+                registered = ingest.exposure_enqueue(raw.path, self.config)
+            except (ValueError, ApplicationError) as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                log.error("exposure %d not registered: %s", raw.expid, message)
+                self.discovery.reject(raw)
+                self._publish(
+                    "alert",
+                    {
+                        "level": "ALARM",
+                        "camera": "",
+                        "expid": raw.expid,
+                        "text": f"exposure {raw.expid} cannot be read: {message}",
+                    },
+                )
+                continue
+            self.discovery.known.add(raw.expid)
+            self._publish(
+                "exposure.discovered",
+                {"expid": registered.expid, "night": registered.night, "flavor": registered.flavor},
+            )
+            self.queue.append(registered.expid)
+
+    def _refresh_queue(self) -> None:
+        waiting = ingest.db_retry(pipeline_queue)
+        current = self.current.process_id if self.current else None
+        self.queue = [p.exposure_id for p in waiting if p.pk != current]
+        self._publish_status()
+
+    def _begin_next(self) -> None:
+        waiting = ingest.db_retry(pipeline_queue)
+        if not waiting:
+            self.state, self.queue = "idle", []
+            return
+        process = ingest.process_open(waiting[0].pk)
+        raw = _raw_path(self.config.data_dir, process.night, process.exposure_id)
+        try:
+            mtime = raw.stat().st_mtime
+        except OSError:
+            mtime = None
+        active = _Active(process.pk, process.exposure_id, process.night, raw, mtime, time.time())
+        self.current, self.state = active, "running"
+        self.queue = [p.exposure_id for p in waiting[1:]]
+        self._publish(
+            "process.started",
+            {
+                "process_id": process.pk,
+                "expid": process.exposure_id,
+                "status": process.status,
+                "duration_s": None,
+            },
+        )
+        for job in ingest.db_retry(lambda: process_unfinished_jobs(process_id=process.pk)):
+            active.jobs[job.camera] = _Job(job.camera)
+            qa_path = qa_json_path(
+                self.config.scratch_dir, process.night, process.exposure_id, job.camera
+            )
+            if _written_by(qa_path, process):
+                log.info("%s of %d: QA on disk, ingesting it", job.camera, process.exposure_id)
+                self._ingest(active, job.camera, {"qa_path": str(qa_path)})
+                continue
+            self.executor.submit(
+                f"{process.pk}:{job.camera}", camera_spec(raw, job.camera, self.config)
+            )
+
+    # -- worker reports --------------------------------------------------------------------
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        active = self.current
+        process_id, _, camera = message["job"].partition(":")
+        if active is None or int(process_id) != active.process_id or camera not in active.jobs:
+            return  # a report of a job withdrawn by stop or reset
+        job = active.jobs[camera]
+        kind = message["kind"]
+        if kind == "started":
+            job.status = JobStatus.RUNNING
+            ingest.job_started(active.process_id, camera)
+        elif kind == "event":
+            self._event(active, job, message["event"])
+        elif kind == "result":
+            self._ingest(active, camera, message["result"])
+        elif kind == "failed":
+            self._fail(active, job, message["error"])
+
+    def _event(self, active: _Active, job: _Job, event: dict[str, Any]) -> None:
+        if event.get("type") == "step":
+            job.step = event["step"] if event["state"] == "started" else job.step
+            ingest.job_stepped(active.process_id, job.camera, event)
+            self._publish(
+                "job.step",
+                {
+                    "process_id": active.process_id,
+                    "camera": job.camera,
+                    "step": event["step"],
+                    "state": event["state"],
+                    "duration_s": event.get("duration_s"),
+                },
+            )
+        elif event.get("type") == "log":
+            self._publish(
+                "job.log",
+                {"process_id": active.process_id, "camera": job.camera, "lines": event["lines"]},
+            )
+
+    def _ingest(self, active: _Active, camera: str, result: dict[str, Any]) -> None:
+        job = active.jobs[camera]
+        try:
+            qa = ingest.job_ingest(active.process_id, result["qa_path"])
+        except ApplicationError as exc:
+            self._fail(active, job, result.get("error") or exc.message)
+            return
+        job.status = JobStatus.FAILED if qa.get("ERROR") else JobStatus.DONE
+        active.last_ingest = time.time()
+        status = qa.get("STATUS") or "UNKNOWN"
+        steps = {name: task.get("STATUS") for name, task in qa["TASKS"].items()}
+        self._publish(
+            "qa.ingested",
+            {"process_id": active.process_id, "camera": camera, "status": status, "steps": steps},
+        )
+        if status in _ALERT_LEVELS:
+            self._publish(
+                "alert",
+                {
+                    "level": status,
+                    "camera": camera,
+                    "expid": active.expid,
+                    "text": _alert_text(camera, active.expid, status, qa),
+                },
+            )
+
+    def _fail(self, active: _Active, job: _Job, error: str) -> None:
+        log.error("%s of %d failed: %s", job.camera, active.expid, error)
+        job.status = JobStatus.FAILED
+        log_path = qa_json_path(self.config.scratch_dir, active.night, active.expid, job.camera)
+        log_path = log_path.with_suffix(".log")
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a") as handle:
+                handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR {error}\n")
+        except OSError as exc:
+            log.error("cannot write %s: %s", log_path, exc)
+        ingest.job_failed(active.process_id, job.camera, error, str(log_path))
+        base = {"process_id": active.process_id, "camera": job.camera}
+        if job.step:
+            failed = {"step": job.step, "state": "failed", "duration_s": None}
+            self._publish("job.step", {**base, **failed})
+        self._publish("job.log", {**base, "lines": [f"ERROR {error}"]})
+        text = f"{job.camera} of {active.expid} failed: {error}"
+        alert = {"level": "ALARM", "camera": job.camera, "expid": active.expid, "text": text}
+        self._publish("alert", alert)
+
+    def _close_if_done(self) -> None:
+        active = self.current
+        if active is None or active.open_jobs():
+            return
+        if active.withdrawn:  # stopped: the process stays running in the database, resumed later
+            self.current, self.state = None, "stopped"
+            self._refresh_queue()
+            return
+        process = ingest.process_close(active.process_id)
+        latency = (
+            active.last_ingest - active.raw_mtime
+            if active.last_ingest and active.raw_mtime
+            else None
+        )
+        self.last = {
+            "expid": active.expid,
+            "process_id": active.process_id,
+            "status": process.status,
+            "qa_status": process.qa_status,
+            "duration_s": process.duration_s,
+            "readout_to_qa_s": latency,
+        }
+        log.info(
+            "exposure %d %s (QA %s) in %.2f s, readout to QA %s s",
+            active.expid, process.status, process.qa_status or "-", process.duration_s or 0,
+            f"{latency:.2f}" if latency is not None else "?",
+        )  # fmt: skip
+        self._publish(
+            "process.finished",
+            {
+                "process_id": process.pk,
+                "expid": active.expid,
+                "status": process.status,
+                "duration_s": process.duration_s,
+            },
+        )
+        self.current = None
+        self.state = "stopped" if self.state == "stopping" else "idle"
+        self._refresh_queue()
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _publish(self, type: str, payload: dict[str, Any]) -> None:
+        ingest.db_retry(lambda: self.publisher.publish(type, payload))
+
+    def _publish_status(self) -> None:
+        status = self.status()
+        if status != self._published:
+            self._published = status
+            self._publish("pipeline.status", status)
+
+
+def _raw_path(data_dir: Path, night: int, expid: int) -> Path:
+    return Path(data_dir) / str(night) / f"{expid:08d}" / f"desi-{expid:08d}.fits.fz"
+
+
+def _written_by(qa_path: Path, process: Process) -> bool:
+    """Whether ``qa_path`` exists and was started during ``process`` (not an older run)."""
+    if not qa_path.exists() or process.started is None:
+        return False
+    try:
+        import json
+
+        started = parse_time(json.loads(qa_path.read_text()).get("STARTED"))
+    except (OSError, ValueError):
+        return False
+    return started is not None and started >= process.started
+
+
+def _alert_text(camera: str, expid: int, status: str, qa: dict[str, Any]) -> str:
+    keys = [
+        f"{step}/{key[: -len('_STATUS')]}"
+        for step, task in qa["TASKS"].items()
+        for key, value in (task.get("METRICS") or {}).items()
+        if key.endswith("_STATUS") and value == status
+    ]
+    return f"{camera} of {expid}: {status} in {', '.join(keys) or 'QA'}"
+
+
+def _clear_scratch(config) -> int:
+    """Delete the night folders of the scratch directory (never the data directory)."""
+    scratch, data = Path(config.scratch_dir).resolve(), Path(config.data_dir).resolve()
+    if scratch == data or data.is_relative_to(scratch) or scratch.is_relative_to(data):
+        log.error("scratch %s overlaps data %s: scratch products not removed", scratch, data)
+        return 0
+    removed = 0
+    for night in scratch.glob("[0-9]" * 8):
+        if night.is_dir():
+            shutil.rmtree(night, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _version() -> str:
+    from qlf import __version__
+
+    return __version__
