@@ -66,7 +66,7 @@ class MetricAdmin(admin.ModelAdmin):
 
 @admin.register(models.MetricNight)
 class MetricNightAdmin(admin.ModelAdmin):
-    list_display = ["night", "camera", "flavor", "key", "index", "count", "mean", "n_alarm"]
+    list_display = ["night", "camera", "flavor", "key", "index", "count", "total", "n_alarm"]
     list_filter = ["key", "flavor"]
     search_fields = ["=night", "=key", "=camera"]
 

@@ -59,7 +59,10 @@ def test_trend_exposure_resolution(viewer_client, month):
     assert series["status"] == ["NORMAL"] * 4
 
 
-def test_trend_night_resolution(viewer_client, month):
+def test_trend_night_resolution(viewer_client, month, monkeypatch):
+    from qlf.dashboard.selectors import trends
+
+    monkeypatch.setattr(trends, "MAX_EXPOSURE_POINTS", 23)  # 24 points: too many for auto
     params = {"key": "BIAS_AMP", "amps": "A,B", "date_from": "2026-10-01",
               "date_to": "2026-12-31"}  # fmt: skip
     body = viewer_client.get("/api/trends/", params).json()

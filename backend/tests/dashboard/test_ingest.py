@@ -35,7 +35,7 @@ def _snapshot():
         list(Job.objects.values_list("id", "status", "qa_status", "qa_digest")),
         list(StepRun.objects.values_list("id", "name", "state", "qa_status")),
         list(Metric.objects.order_by("id").values_list("id", "key", "index", "value", "status")),
-        list(MetricNight.objects.values_list("id", "key", "index", "count", "mean")),
+        list(MetricNight.objects.values_list("id", "key", "index", "count", "total")),
         list(Process.objects.values_list("id", "qa_status", "qa_summary")),
     )
 
@@ -97,8 +97,8 @@ def test_reingest_of_changed_qa_replaces_rows_and_night_statistics():
     assert (
         list(Metric.objects.filter(key="BIAS_AMP").values_list("value", flat=True)) == [1210.0] * 4
     )
-    night = MetricNight.objects.get(key="BIAS_AMP", index="A", camera="r3")
-    assert (night.count, night.mean) == (1, 1210.0)
+    night = MetricNight.objects.get(key="BIAS_AMP", index="A", camera="r3", flavor="science")
+    assert (night.count, night.total) == (1, 1210.0)
     assert StepRun.objects.count() == 3
 
 
@@ -111,7 +111,8 @@ def test_newer_process_owns_the_trend_rows():
     # re-ingesting the older process (e.g. a rebuild) does not take them back
     job_ingest_qa(process_id=first.pk, qa=make_qa(bias=[1201.0] * 4))
     assert list(rows.values_list("job__process_id", flat=True)) == [second.pk]
-    assert MetricNight.objects.get(key="BIAS_AMP", index="A", camera="r3").mean == 1220.0
+    night = MetricNight.objects.get(key="BIAS_AMP", index="A", camera="r3", flavor="")
+    assert (night.count, night.total) == (1, 1220.0)
 
 
 def test_failed_camera_is_stored_as_failed_job():
@@ -165,6 +166,28 @@ def test_process_summary_takes_worst_camera():
     process.refresh_from_db()
     assert process.qa_summary == {"b0": "WARNING", "r3": "WARNING"}
     assert process.status == "done" and process.duration_s is not None
+
+
+def test_night_statistics_add_up_and_survive_replacement():
+    ingest_exposure(1, cameras=("r3",), bias=[1200.0, 1200.0, 1200.0, None])
+    ingest_exposure(2, cameras=("r3",), bias=[1210.0, 1300.0, 1180.0, None])
+    zero = ingest_exposure(3, cameras=("r3",), flavor="zero", bias=[1190.0] * 4)
+
+    def stats(flavor, index):
+        night = MetricNight.objects.get(key="BIAS_AMP", camera="r3", flavor=flavor, index=index)
+        return night.count, night.total, night.min, night.max, night.n_warning, night.n_alarm
+
+    assert stats("science", "A") == (2, 2410.0, 1200.0, 1210.0, 0, 0)
+    assert stats("science", "B") == (2, 2500.0, 1200.0, 1300.0, 0, 1)
+    assert stats("science", "D") == (0, 0.0, None, None, 0, 0)
+    assert stats("", "A") == (3, 3600.0, 1190.0, 1210.0, 0, 0)
+    assert stats("", "D") == (1, 1190.0, 1190.0, 1190.0, 0, 0)
+    fields = ("flavor", "key", "index", "count", "total", "min", "max", "n_warning", "n_alarm")
+    incremental = sorted(MetricNight.objects.values_list(*fields))
+    job_ingest_qa(process_id=zero.pk, qa=make_qa(3, "r3", flavor="zero", bias=[1191.0] * 4))
+    job_ingest_qa(process_id=zero.pk, qa=make_qa(3, "r3", flavor="zero", bias=[1190.0] * 4))
+    recomputed = sorted(MetricNight.objects.values_list(*fields))
+    assert recomputed == incremental
 
 
 def test_severity_matches_shared_grading_rule():

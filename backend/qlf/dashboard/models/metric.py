@@ -40,22 +40,30 @@ class Metric(models.Model):
 
 
 class MetricNight(models.Model):
-    """Per-night statistics of one metric element, for trends over months and years."""
+    """Per-night statistics of one metric element, for trends over months and years.
+
+    ``flavor`` "" holds the statistics of all flavors together. ``count`` counts the values
+    (not the nulls) and ``total`` is their sum, so a new exposure is added without a rescan.
+    """
+
+    ALL_FLAVORS = ""
 
     night = models.IntegerField()
     camera = models.CharField(max_length=3)
-    flavor = models.CharField(max_length=16)
+    flavor = models.CharField(max_length=16, blank=True)
     key = models.CharField(max_length=32)
     index = models.CharField(max_length=16, blank=True, default="")
     count = models.IntegerField()
-    mean = models.FloatField(null=True)
+    total = models.FloatField(default=0.0)
     min = models.FloatField(null=True)
     max = models.FloatField(null=True)
     n_warning = models.IntegerField(default=0)
     n_alarm = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "camera", "night"], name="metricnight_trend")]
+        indexes = [
+            models.Index(fields=["key", "flavor", "camera", "night"], name="metricnight_trend")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["night", "camera", "flavor", "key", "index"], name="metricnight_unique"

@@ -1,20 +1,22 @@
 """Trends: one metric's values over a range of nights, for chosen cameras and elements.
 
-Short ranges return every exposure (``Metric`` rows); long ranges return per-night statistics
-(``MetricNight`` rows), so a year of 30 cameras stays a few tens of thousands of points. Output
+Ranges with at most ``MAX_EXPOSURE_POINTS`` values return every exposure (``Metric`` rows);
+larger ones return per-night statistics (``MetricNight`` rows), so a year of 30 cameras stays a
+few tens of thousands of points (all flavors together unless one is chosen). Output
 is columnar (one list per field and series) to keep large answers small and fast to encode.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
+
+from django.db.models import Case, F, FloatField, Value, When
 
 from qlf.dashboard.models import Metric, MetricNight
 
-__all__ = ["EXPOSURE_RESOLUTION_MAX_NIGHTS", "night_date", "trend_get"]
+__all__ = ["MAX_EXPOSURE_POINTS", "trend_get"]
 
-EXPOSURE_RESOLUTION_MAX_NIGHTS = 31
+MAX_EXPOSURE_POINTS = 20_000
 
 
 def trend_get(
@@ -28,45 +30,52 @@ def trend_get(
     resolution: str = "auto",
 ) -> dict[str, Any]:
     """Series of ``key`` per (camera, index); ``resolution`` is auto, exposure or night."""
-    if resolution == "auto":
-        nights = _days_between(night_from, night_to)
-        resolution = "exposure" if nights <= EXPOSURE_RESOLUTION_MAX_NIGHTS else "night"
-    model = Metric if resolution == "exposure" else MetricNight
-    query = model.objects.filter(key=key, night__gte=night_from, night__lte=night_to)
+    filters = {"key": key, "night__gte": night_from, "night__lte": night_to}
     if cameras:
-        query = query.filter(camera__in=cameras)
+        filters["camera__in"] = cameras
     if indexes:
-        query = query.filter(index__in=indexes)
-    if flavor:
-        query = query.filter(flavor=flavor)
+        filters["index__in"] = indexes
+    if resolution == "auto":
+        # Counting stops after the limit, so this costs at most one bounded index scan.
+        sample = _exposures(filters, flavor).values("pk")[: MAX_EXPOSURE_POINTS + 1]
+        resolution = "exposure" if sample.count() <= MAX_EXPOSURE_POINTS else "night"
     if resolution == "exposure":
         fields = ("camera", "index", "expid", "night", "mjd", "value", "status")
-        rows = query.order_by("camera", "index", "mjd", "expid").values_list(*fields)
+        rows = _exposures(filters, flavor).order_by("mjd", "expid").values_list(*fields)
     else:
-        fields = ("camera", "index", "night", "flavor", "count", "mean", "min", "max",
-                  "n_warning", "n_alarm")  # fmt: skip
-        rows = query.order_by("camera", "index", "night", "flavor").values_list(*fields)
-    return {"key": key, "resolution": resolution, "series": _columns(rows, fields)}
+        flavor_filter = flavor or MetricNight.ALL_FLAVORS
+        mean = Case(
+            When(count=0, then=Value(None)),
+            default=F("total") / F("count"),
+            output_field=FloatField(),
+        )
+        fields = ("camera", "index", "night", "count", "mean", "min", "max", "n_warning",
+                  "n_alarm")  # fmt: skip
+        rows = (
+            MetricNight.objects.filter(flavor=flavor_filter, **filters)
+            .annotate(mean=mean)
+            .order_by("night")
+            .values_list(*fields)
+        )
+    return {"key": key, "flavor": flavor, "resolution": resolution, "series": _series(rows, fields)}
 
 
-def _columns(rows, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Group rows by (camera, index) into one dict of column lists per series."""
-    series: list[dict[str, Any]] = []
-    current = None
+def _exposures(filters: dict, flavor: str | None):
+    query = Metric.objects.filter(**filters)
+    return query.filter(flavor=flavor) if flavor else query
+
+
+def _series(rows, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows (ordered by time) grouped by (camera, index) into one dict of columns per series."""
     names = fields[2:]
+    by_key: dict[tuple[str, str], list[list]] = {}
     for row in rows:
-        if current is None or (current["camera"], current["index"]) != row[:2]:
-            current = {"camera": row[0], "index": row[1], **{n: [] for n in names}}
-            series.append(current)
-        for name, value in zip(names, row[2:], strict=True):
-            current[name].append(value)
-    return series
-
-
-def _days_between(night_from: int, night_to: int) -> int:
-    return (night_date(night_to) - night_date(night_from)).days + 1
-
-
-def night_date(night: int) -> date:
-    """The calendar date of a YYYYMMDD night (ValueError if it is not one)."""
-    return date(night // 10000, night // 100 % 100, night % 100)
+        columns = by_key.get(row[:2])
+        if columns is None:
+            columns = by_key[row[:2]] = [[] for _ in names]
+        for column, value in zip(columns, row[2:], strict=True):
+            column.append(value)
+    return [
+        {"camera": camera, "index": index, **dict(zip(names, by_key[camera, index], strict=True))}
+        for camera, index in sorted(by_key)
+    ]

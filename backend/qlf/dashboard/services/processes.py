@@ -70,17 +70,23 @@ def process_finish(
     return process
 
 
-def process_refresh_qa(*, process: Process) -> None:
-    """Recompute the per-camera QA summary and worst status of ``process`` from its jobs.
+def process_refresh_qa(
+    *, process: Process, camera: str | None = None, qa_status: str | None = None
+) -> None:
+    """Update the per-camera QA summary and worst status of ``process``: with one camera's
+    new status, or (without ``camera``) recomputed from all its jobs.
 
     Callers hold the process row lock, so concurrent camera ingestions do not lose updates.
     """
-    summary = dict(process.jobs.exclude(qa_status="").values_list("camera", "qa_status"))
+    if camera is None:
+        summary = dict(process.jobs.exclude(qa_status="").values_list("camera", "qa_status"))
+    else:
+        summary = {**process.qa_summary, camera: qa_status}
     process.qa_summary = dict(sorted(summary.items()))
     process.qa_status = worst_status(summary.values())
     process.save(update_fields=["qa_summary", "qa_status"])
-    latest = Process.objects.filter(exposure_id=process.exposure_id).order_by("-id").first()
-    if latest is not None and latest.pk == process.pk:
+    newer = Process.objects.filter(exposure_id=process.exposure_id, pk__gt=process.pk)
+    if not newer.exists():
         Exposure.objects.filter(pk=process.exposure_id).update(qa_status=process.qa_status)
 
 

@@ -16,7 +16,7 @@ from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Job, JobStatus, Metric, Process, StepRun, StepState
 from qlf.dashboard.selectors.mapping import mapping_amp_keys
 from qlf.dashboard.services.exposures import parse_time
-from qlf.dashboard.services.metric_nights import metric_night_refresh
+from qlf.dashboard.services.metric_nights import metric_night_add, metric_night_refresh
 from qlf.dashboard.services.processes import process_refresh_qa
 from qlf.dashboard.services.qa_elements import qa_elements, qa_validate
 
@@ -34,7 +34,12 @@ def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job
     """Store ``qa`` (one camera's QA JSON, DESIGN.md 4.4) as its job's result in the process."""
     qa_validate(qa)
     digest = qa_digest(qa)
-    process = Process.objects.select_for_update().filter(pk=process_id).first()
+    process = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("exposure")
+        .filter(pk=process_id)
+        .first()
+    )
     if process is None:
         raise ApplicationError(f"process {process_id} does not exist", status_code=404)
     if qa["EXPID"] != process.exposure_id:
@@ -45,8 +50,7 @@ def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job
     _update_job(job, qa, digest, qa_path)
     _store_steps(job, qa)
     _store_metrics(job, process, qa)
-    metric_night_refresh(night=process.night, camera=job.camera, flavor=process.flavor)
-    process_refresh_qa(process=process)
+    process_refresh_qa(process=process, camera=job.camera, qa_status=job.qa_status)
     return job
 
 
@@ -87,11 +91,13 @@ def _store_steps(job: Job, qa: dict) -> None:
 def _store_metrics(job: Job, process: Process, qa: dict) -> None:
     """Replace the trend rows of this exposure and camera, unless a newer process owns them."""
     same = Metric.objects.filter(camera=job.camera, night=process.night, expid=process.exposure_id)
-    if same.filter(job__process_id__gt=process.pk).exists():
+    owners = set(same.values_list("job__process_id", flat=True).distinct())
+    if any(owner > process.pk for owner in owners):
         return
-    same.delete()
+    if owners:
+        same.delete()
     exposure = process.exposure
-    Metric.objects.bulk_create(
+    rows = Metric.objects.bulk_create(
         Metric(
             job=job,
             step=e.step,
@@ -107,6 +113,10 @@ def _store_metrics(job: Job, process: Process, qa: dict) -> None:
         )
         for e in qa_elements(qa, amp_keys=mapping_amp_keys())
     )
+    if owners:
+        metric_night_refresh(night=exposure.night, camera=job.camera)
+    else:
+        metric_night_add(metrics=rows)
 
 
 def _float(value, default):
