@@ -84,7 +84,7 @@ def _ingest(args) -> dict[str, list[float]]:
     from qlf.dashboard.services.qa_ingest import job_ingest_qa
 
     last = Exposure.objects.order_by("-expid").first()
-    cameras_ms, exposures_ms = [], []
+    cameras_ms, exposures_ms, cpu_ms = [], [], []
     for k in range(args.ingest_exposures):
         expid = last.expid + 1 + k
         docs = [science_qa(expid, camera, night=last.night, mjd=last.mjd) for camera in CAMERAS]
@@ -92,12 +92,17 @@ def _ingest(args) -> dict[str, list[float]]:
         exposure_register(**exposure_fields_from_header({**docs[0]["GENERAL_INFO"], **docs[0]}))
         process = process_start(expid=expid, cameras=CAMERAS)
         for doc in docs:
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             job_ingest_qa(process_id=process.pk, qa=doc)
             cameras_ms.append((time.perf_counter() - t1) * 1000)
+            cpu_ms.append((time.process_time() - c1) * 1000)
         process_finish(process_id=process.pk)
         exposures_ms.append((time.perf_counter() - t0) * 1000)
-    return {"ingest camera": cameras_ms, "ingest exposure": exposures_ms}
+    return {
+        "ingest camera": cameras_ms,
+        "ingest camera, this process's CPU": cpu_ms,
+        "ingest exposure": exposures_ms,
+    }
 
 
 def _api(args) -> dict[str, list[float]]:
@@ -143,6 +148,7 @@ def _api(args) -> dict[str, list[float]]:
 
 def _report(results: dict[str, list[float]]) -> bool:
     failed = False
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'measure':36s} {'n':>5s} {'mean ms':>9s} {'p50 ms':>9s} {'p95 ms':>9s} {'budget':>8s}")
     for name, values in results.items():
         v = np.asarray(values)

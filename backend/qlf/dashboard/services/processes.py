@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from qlf.dashboard.errors import ApplicationError
@@ -85,9 +86,10 @@ def process_refresh_qa(
     process.qa_summary = dict(sorted(summary.items()))
     process.qa_status = worst_status(summary.values())
     process.save(update_fields=["qa_summary", "qa_status"])
-    newer = Process.objects.filter(exposure_id=process.exposure_id, pk__gt=process.pk)
-    if not newer.exists():
-        Exposure.objects.filter(pk=process.exposure_id).update(qa_status=process.qa_status)
+    newer = Process.objects.filter(exposure_id=OuterRef("pk"), pk__gt=process.pk)
+    Exposure.objects.filter(pk=process.exposure_id).exclude(Exists(newer)).update(
+        qa_status=process.qa_status
+    )
 
 
 def _locked(process_id: int) -> Process:
