@@ -61,7 +61,7 @@ class _Worker:
         child.close()
         self.job: str | None = None
         self.camera = ""
-        self.since = 0.0
+        self.since: float | None = None  # when the job started (after the worker's warm-up)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -133,12 +133,12 @@ class LocalExecutor:
                 return
             if worker.job is None and worker.process.is_alive():
                 job_id, spec = self._pending.popleft()
-                worker.job, worker.camera, worker.since = job_id, spec["camera"], time.monotonic()
+                worker.job, worker.camera, worker.since = job_id, spec["camera"], None
                 with contextlib.suppress(OSError):  # died meanwhile: _receive reports it
                     worker.conn.send((job_id, spec))
 
     def _wait_time(self, timeout: float) -> float:
-        busy = [w.since + self.job_timeout_s for w in self._workers if w.job is not None]
+        busy = [w.since + self.job_timeout_s for w in self._workers if w.since is not None]
         if busy:
             timeout = min(timeout, max(0.0, min(busy) - time.monotonic()) + 0.01)
         return timeout
@@ -156,13 +156,17 @@ class LocalExecutor:
 
     def _handle(self, worker: _Worker, message: dict[str, Any]) -> None:
         self._out.append(message)
-        if message["kind"] in ("result", "failed") and message["job"] == worker.job:
-            worker.job = None
+        if message["job"] != worker.job:
+            return
+        if message["kind"] == "started":
+            worker.since = time.monotonic()
+        elif message["kind"] in ("result", "failed"):
+            worker.job, worker.since = None, None
 
     def _check_timeouts(self) -> None:
         now = time.monotonic()
         for index, worker in enumerate(list(self._workers)):
-            if worker.job is not None and now - worker.since > self.job_timeout_s:
+            if worker.since is not None and now - worker.since > self.job_timeout_s:
                 self._replace(
                     index,
                     worker,

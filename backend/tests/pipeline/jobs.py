@@ -1,0 +1,23 @@
+"""Job functions for the executor tests, importable by spawned workers (``tests.pipeline.jobs``)."""
+
+from __future__ import annotations
+
+import time
+
+from qlf.pipeline.executors.job import execute_job
+
+__all__ = ["hanging_r0", "slow"]
+
+
+def slow(spec, emit):
+    """The real job, a little slower, so that a test can act while an exposure is running."""
+    time.sleep(0.3)
+    return execute_job(spec, emit)
+
+
+def hanging_r0(spec, emit):
+    """r0 starts its first step and hangs (to be killed or timed out); the others run."""
+    if spec["camera"] == "r0":
+        emit({"type": "step", "camera": "r0", "step": "CHECK_CCDs", "state": "started"})
+        time.sleep(120)
+    return execute_job(spec, emit)

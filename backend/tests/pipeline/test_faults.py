@@ -1,0 +1,129 @@
+"""Stopping, crashing and restarting: nothing lost, nothing done twice, a clear error."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from qlf.dashboard.models import Job, Metric, Process
+from qlf.quicklook.runner import CameraTask, run_camera
+from tests.pipeline.rawfiles import write_raw
+
+CAMERAS = ("b0", "r0", "z0", "b1", "r1", "z1")
+
+
+def _count(recorder, type):
+    return lambda: len(recorder.of(type))
+
+
+def test_stop_mid_exposure_then_start_resumes(dirs, make_daemon):
+    old = time.time() - 60
+    for expid in (1, 2):
+        write_raw(dirs["data"], expid=expid, cameras=CAMERAS, mtime=old)
+    daemon, recorder = make_daemon(job_function="tests.pipeline.jobs:slow")
+
+    def stop_after_first_camera(message):
+        if message["type"] == "qa.ingested" and len(recorder.of("qa.ingested")) == 1:
+            daemon.stop()
+
+    daemon.publisher.listeners.append(stop_after_first_camera)
+    daemon.run(until=lambda: daemon.scheduler.state == "stopped", timeout=60)
+
+    process = Process.objects.get(exposure_id=1)
+    assert process.status == "running"  # interrupted, to be resumed
+    jobs = dict(Job.objects.filter(process=process).values_list("camera", "status"))
+    assert "queued" in jobs.values() and "done" in jobs.values()
+    assert Process.objects.get(exposure_id=2).status == "queued"
+    assert recorder.of("pipeline.status")[-1]["payload"]["state"] == "stopped"
+    before = len(recorder.of("qa.ingested"))
+
+    daemon.start()
+    daemon.run(until=lambda: len(recorder.of("process.finished")) == 2, timeout=60)
+    assert [e["payload"]["expid"] for e in recorder.of("process.finished")] == [1, 2]
+    assert Process.objects.get(exposure_id=1).status == "done"
+    ingested = [e["payload"]["camera"] for e in recorder.of("qa.ingested")]
+    assert len(ingested) == 2 * len(CAMERAS)  # each camera of each exposure exactly once
+    assert sorted(ingested[:6]) == sorted(CAMERAS) and before < 6
+    assert Job.objects.filter(status="done").count() == 12
+
+
+def test_killed_worker_fails_its_job_and_the_night_goes_on(dirs, make_daemon):
+    old = time.time() - 60
+    write_raw(dirs["data"], expid=1, mtime=old)
+    write_raw(dirs["data"], expid=2, mtime=old, cameras=("b0",))
+    daemon, recorder = make_daemon(job_function="tests.pipeline.jobs:hanging_r0")
+    killed = []
+
+    def kill_r0(message):
+        payload = message["payload"]
+        if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
+            pid = daemon.scheduler.executor.running()[f"{payload['process_id']}:r0"]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    daemon.publisher.listeners.append(kill_r0)
+    daemon.run(until=lambda: len(recorder.of("process.finished")) == 2, timeout=60)
+
+    r0 = Job.objects.get(process__exposure_id=1, camera="r0")
+    assert r0.status == "failed"
+    assert r0.error == "worker died (signal 9) while processing r0"
+    assert r0.failed_step == "CHECK_CCDs"
+    assert "worker died" in Path(r0.log_path).read_text()
+    first, second = recorder.of("process.finished")
+    assert first["payload"]["status"] == "failed" and second["payload"]["status"] == "done"
+    assert Job.objects.get(process__exposure_id=1, camera="b0").status == "done"
+    alarms = [e for e in recorder.of("alert") if e["payload"]["camera"] == "r0"]
+    assert alarms and "worker died" in alarms[0]["payload"]["text"]
+    failed_steps = [e for e in recorder.of("job.step") if e["payload"]["state"] == "failed"]
+    assert [e["payload"]["camera"] for e in failed_steps] == ["r0"]
+
+
+def test_job_timeout_fails_the_job(dirs, config, make_daemon):
+    write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
+    config = replace(config, job_timeout_s=1.5)
+    daemon, recorder = make_daemon(config=config, job_function="tests.pipeline.jobs:hanging_r0")
+    daemon.run(until=_count(recorder, "process.finished"), timeout=60)
+    r0 = Job.objects.get(camera="r0")
+    assert r0.status == "failed" and r0.error == "timed out after 1.5 s while processing r0"
+    assert Job.objects.filter(status="done").count() == 2
+
+
+def test_restarted_daemon_resumes_its_queue(dirs, config, make_daemon):
+    old = time.time() - 60
+    for expid in (1, 2, 3):
+        write_raw(dirs["data"], expid=expid, cameras=CAMERAS, mtime=old)
+    first, recorder1 = make_daemon(job_function="tests.pipeline.jobs:slow")
+    first.run(until=lambda: len(recorder1.of("qa.ingested")) >= 1, timeout=60)
+    first.shutdown()  # the daemon dies mid-exposure: its workers die with it
+
+    process = Process.objects.get(exposure_id=1)
+    assert process.status == "running"
+    left = list(Job.objects.filter(process=process).exclude(status="done"))
+    assert left
+    # one camera finished its QA file but the daemon died before ingesting it
+    on_disk = left[0].camera
+    raw = dirs["data"] / "20261122" / "00000001" / "desi-00000001.fits.fz"
+    run_camera(
+        CameraTask(raw, on_disk, config.scratch_dir, specs_dir=config.specs_dir),
+    )
+    metrics_before = Metric.objects.count()
+
+    second, recorder2 = make_daemon(job_function="tests.pipeline.jobs:slow")
+    second.run(until=lambda: len(recorder2.of("process.finished")) == 3, timeout=90)
+    assert [e["payload"]["expid"] for e in recorder2.of("process.finished")] == [1, 2, 3]
+    assert not recorder2.of("exposure.discovered")  # already registered: not queued again
+    assert Process.objects.count() == 3
+    assert set(Process.objects.values_list("status", flat=True)) == {"done"}
+    stepped = {e["payload"]["camera"] for e in recorder2.of("job.step")
+               if e["payload"]["process_id"] == process.pk}  # fmt: skip
+    assert on_disk not in stepped  # ingested from its QA file, not run again
+    ingested = [e["payload"]["camera"] for e in recorder2.of("qa.ingested")
+                if e["payload"]["process_id"] == process.pk]  # fmt: skip
+    assert sorted(ingested) == sorted(j.camera for j in left)
+    # no duplicate metric rows: one set per exposure and camera
+    per_camera = Metric.objects.filter(expid=1).values_list("camera", "key", "index")
+    assert len(per_camera) == len(set(per_camera))
+    assert Metric.objects.count() > metrics_before
