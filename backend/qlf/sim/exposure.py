@@ -48,7 +48,7 @@ _PRIMARY = fits.PrimaryHDU()
 
 @dataclass(frozen=True)
 class ExposureResult:
-    """Where an exposure was written and how long it took (wall seconds)."""
+    """Where an exposure was written, its wall time and each camera's CPU seconds."""
 
     info: ExposureInfo
     raw: Path
@@ -88,11 +88,14 @@ def _primary_bytes() -> bytes:
 
 
 def _camera_task(job: CameraJob, night: int) -> tuple[str, bytes | None, dict, float | None, float]:
-    """Worker: render one camera and compress it. Returns (camera, HDU bytes, truth, cut, s)."""
-    start = time.perf_counter()
+    """Worker: render one camera and compress it.
+
+    Returns (camera, HDU bytes or None, truth, truncation fraction or None, CPU seconds).
+    """
+    start = time.process_time()
     rendered = render_camera(job)
     if rendered.pixels is None:
-        return job.camera, None, rendered.truth, None, time.perf_counter() - start
+        return job.camera, None, rendered.truth, None, time.process_time() - start
     model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
     header = camera_header(
         model.profile,
@@ -107,7 +110,7 @@ def _camera_task(job: CameraJob, night: int) -> tuple[str, bytes | None, dict, f
         rendered.pixels, header=header, compression_type="RICE_1", name=job.camera.upper()
     )
     data = _hdu_bytes(hdu)
-    return job.camera, data, rendered.truth, rendered.truncate, time.perf_counter() - start
+    return job.camera, data, rendered.truth, rendered.truncate, time.process_time() - start
 
 
 def _run_jobs(jobs: list[CameraJob], night: int, *, workers: int, progress: bool, label: str):

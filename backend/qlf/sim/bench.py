@@ -1,0 +1,76 @@
+"""``qlf bench sim``: generation time of a simulated exposure against the 60 s budget.
+
+Writes one full science exposure (by default ``desi``, 30 cameras) into a temporary
+directory and reports the wall time, the CPU seconds of each camera (render + compress,
+measured in its worker) and whether the budget holds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from qlf.sim.exposure import simulate_exposure
+from qlf.sim.profiles import PROFILES, get_profile, select_cameras
+
+__all__ = ["BUDGET_S", "add_arguments", "run"]
+
+#: Wall-clock budget of one full desi 30-camera exposure on 2 cores, seconds.
+BUDGET_S = 60.0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="desi")
+    parser.add_argument("--flavor", default="science")
+    parser.add_argument("--cameras", help="subset, e.g. b0,r0,z0 (default: all 30)")
+    parser.add_argument("--workers", type=int, help="render processes (default: min(2, cores))")
+    parser.add_argument("--keep", type=Path, help="write here instead of a temporary directory")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+
+
+def run(args) -> int:
+    profile = get_profile(args.profile)
+    cameras = select_cameras(profile, cameras=args.cameras)
+    workers = args.workers
+    if workers is None:
+        import os
+
+        workers = min(2, os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="qlf-bench-sim-") as tmp:
+        out = args.keep or Path(tmp)
+        calib = Path(tmp) / "calib"
+        # Calibration is static and written once per instrument: not part of the budget.
+        simulate_exposure(
+            out, expid=99_999_998, night=20260101, flavor="zero", profile=profile,
+            cameras=cameras[:1], calib=calib, progress=False, workers=1,
+        )  # fmt: skip
+        start = time.perf_counter()
+        cpu0 = time.process_time()
+        result = simulate_exposure(
+            out, expid=1, night=20260102, flavor=args.flavor, profile=profile,
+            cameras=cameras, calib=calib, workers=workers, progress=False,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+        main_cpu = time.process_time() - cpu0
+        size = result.raw.stat().st_size
+    per_camera = result.camera_seconds
+    ncam = len(per_camera)
+    budget = BUDGET_S * ncam / 30.0 if profile.name == "desi" else None
+    print(f"qlf bench sim: profile {profile.name}, {args.flavor}, {ncam} cameras, "
+          f"{workers} worker(s)")  # fmt: skip
+    print(f"  exposure wall time      {wall:8.2f} s   (incl. calibration check, fibermap, write)")
+    print(f"  main process CPU        {main_cpu:8.2f} s")
+    print(f"  camera render+compress  {sum(per_camera.values()):8.2f} s total, "
+          f"median {statistics.median(per_camera.values()):.2f} s, "
+          f"max {max(per_camera.values()):.2f} s")  # fmt: skip
+    for camera, seconds in per_camera.items():
+        print(f"    {camera}  {seconds:6.2f} s")
+    print(f"  raw file                {size / 1e6:8.1f} MB")
+    if budget is None:
+        print("  budget                  (only defined for the desi profile)")
+        return 0
+    ok = wall <= budget
+    print(f"  budget                  {budget:8.1f} s   {'OK' if ok else 'EXCEEDED'}")
+    return 0 if ok or not args.strict else 1
