@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "qlf.quicklook.cli",
     "qlf.bench",
     "qlf.web.cli",
+    "qlf.pipeline.cli",
 ]
 
 

@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -122,9 +123,9 @@ class PipelineDaemon:
                     return
                 if deadline is not None and time.monotonic() > deadline:
                     raise TimeoutError(f"pipeline loop: condition not met in {timeout} s")
-                if not busy:
+                if not busy:  # wait for a command or the next discovery scan
                     wait = min(_TURN_S, self.scheduler.seconds_to_next_scan())
-                    self._run_commands(block=True, timeout=wait)
+                    self._run_commands(block=True, timeout=max(wait, 0.01))
         finally:
             self._loop_ident = None
 
@@ -179,7 +180,7 @@ class PipelineDaemon:
     def _run_commands(self, *, block: bool, timeout: float = 0.0) -> None:
         while True:
             try:
-                function, future = self._commands.get(block=block, timeout=timeout or None)
+                function, future = self._commands.get(block=block, timeout=timeout)
             except queue.Empty:
                 return
             block = False
@@ -229,6 +230,8 @@ def pyro_daemon(daemon: PipelineDaemon):
     """A Pyro4 daemon serving ``daemon`` on the configured host and port, with the HMAC key."""
     import Pyro4
 
+    # Pyro4 4.82's request loop calls Event.isSet(), deprecated since Python 3.10.
+    warnings.filterwarnings("ignore", "isSet", DeprecationWarning, r"Pyro4\.")
     Pyro4.config.SERIALIZER = "serpent"
     Pyro4.config.SERIALIZERS_ACCEPTED = {"serpent", "json"}  # never pickle
     config = daemon.config

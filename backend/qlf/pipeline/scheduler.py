@@ -179,6 +179,8 @@ class Scheduler:
         return True
 
     def seconds_to_next_scan(self) -> float:
+        if self.state not in ("idle", "running"):
+            return self.config.poll_s
         return max(0.0, self._next_scan - time.monotonic())
 
     # -- discovery and queue ---------------------------------------------------------------

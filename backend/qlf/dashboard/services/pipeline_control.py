@@ -25,7 +25,8 @@ def pipeline_status() -> dict[str, Any]:
 def pipeline_action(*, action: str) -> dict[str, Any]:
     if action not in ACTIONS:
         raise ApplicationError(f"unknown action {action!r}", extra={"field": "action"})
-    return dict(_call(action) or {})
+    # The operator's POST is the confirmation the daemon's reset asks for.
+    return dict(_call(action, *((True,) if action == "reset" else ())) or {})
 
 
 def pipeline_reprocess(*, expid: int) -> dict[str, Any]:
@@ -48,8 +49,6 @@ def _daemon():
         raise ApplicationError(
             _UNREACHABLE, extra={"reason": "QLF_PIPELINE_URL is not set"}, status_code=503
         )
-    import Pyro4  # imported here: the web server does not need Pyro4 until a daemon exists
+    from qlf.pipeline.client import pipeline_proxy  # Pyro4 with the daemon's HMAC key
 
-    proxy = Pyro4.Proxy(url)
-    proxy._pyroTimeout = 5
-    return proxy
+    return pipeline_proxy(url, timeout=5)
