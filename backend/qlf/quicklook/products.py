@@ -8,14 +8,17 @@ a zero exposure never extracts and a failing product fails only the metrics that
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from qlf.quicklook import lines as linelists
 from qlf.quicklook.io.raw import CameraFrame
 from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.stats import nanmedian
 from qlf.quicklook.steps.extract import Extraction, extract_boxcar
 from qlf.quicklook.steps.preproc import PreprocResult
 from qlf.quicklook.steps.preproc import preproc as run_preproc
@@ -27,6 +30,9 @@ from qlf.quicklook.throughput import electrons_per_angstrom
 __all__ = ["CameraCalibration", "CameraProducts", "ExposureInfo"]
 
 log = logging.getLogger(__name__)
+
+#: Minimum separation of the lines used for fits, Å.
+LINE_ISOLATION_A = 45.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,13 @@ class CameraProducts:
         self.camera = frame.camera
         self.arm = frame.camera[0]
         self.spectrograph = int(frame.camera[1:])
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, name: str, compute: Callable[[CameraProducts], Any]) -> Any:
+        """``compute(self)``, evaluated once: for products that several metrics share."""
+        if name not in self._memo:
+            self._memo[name] = compute(self)
+        return self._memo[name]
 
     @cached_property
     def preproc(self) -> PreprocResult:
@@ -130,7 +143,9 @@ class CameraProducts:
         source = linelists.ARC_LINES if self.info.flavor == "arc" else linelists.SKY_LINES
         in_arm = linelists.lines_in_arm(source, self.arm)
         dwave = np.abs(np.gradient(self.psf.wave_at_rows(self.preproc.image.shape[0])[0]))
-        min_sep = 8 * float(np.nanmedian(dwave))  # ≥ 8 rows apart: fits do not blend
+        # ≥ 8 rows apart so fits do not blend, and a fixed floor in Å so that every
+        # instrument size measures the same lines
+        min_sep = max(8 * float(nanmedian(dwave)), LINE_ISOLATION_A)
         return linelists.isolated_lines(in_arm, min_sep)
 
     @cached_property

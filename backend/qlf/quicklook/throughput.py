@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlf.quicklook.lines import ARM_RANGES, BANDS
+from qlf.quicklook.stats import nanmean
 
 __all__ = [
     "FIBER_AREA_ARCSEC2",
@@ -53,7 +54,7 @@ def band_mean(wave: np.ndarray, fnu: np.ndarray, arm: str) -> np.ndarray:
     """Mean f_ν over the arm's broad band (top hat); ``fnu`` may be (nspec, nwave)."""
     _, lo, hi = BANDS[arm]
     inband = (wave >= lo) & (wave <= hi)
-    return np.nanmean(np.asarray(fnu)[..., inband], axis=-1)
+    return nanmean(np.asarray(fnu)[..., inband], axis=-1)
 
 
 def nanomaggies_to_mag(flux: np.ndarray | float) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import nanmean, nanmedian
 from qlf.quicklook.steps.spectra import relative_fiberflat, resample
 
 __all__ = ["CheckArc", "CheckFlat"]
@@ -32,9 +33,9 @@ class CheckFlat(Metric):
             cal.fiberflat, np.broadcast_to(cal.fiberflat_wave, cal.fiberflat.shape), grid
         )
         with np.errstate(all="ignore"):
-            ratio = np.nanmedian(flat / reference, axis=1)
-            ratio /= np.nanmedian(ratio)
-        return {self.key: float(np.nanmean(ratio)), "FLAT_RATIO_FIB": ratio.tolist()}
+            ratio = nanmedian(flat / reference, axis=1)
+            ratio /= nanmedian(ratio)
+        return {self.key: float(nanmean(ratio)), "FLAT_RATIO_FIB": ratio.tolist()}
 
 
 @register
@@ -56,7 +57,7 @@ class CheckArc(Metric):
             self.key: int(good.sum()),
             "NLINES_FIB": per_fiber.tolist(),
             "LINE_WAVELENGTHS": fits.wavelengths.tolist(),
-            "WSIGMA_LINE": np.nanmedian(np.where(fitted, fits.wsigma, np.nan), axis=0).tolist()
+            "WSIGMA_LINE": nanmedian(np.where(fitted, fits.wsigma, np.nan), axis=0).tolist()
             if fitted.any()
             else [None] * nlines,
         }

@@ -6,6 +6,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import nanmedian
 
 __all__ = ["NGoodFib", "XWSigma", "XYShifts"]
 
@@ -40,8 +41,8 @@ class XWSigma(Metric):
     def compute(self, products):
         fits = products.line_fits
         with np.errstate(all="ignore"):
-            x_fib = np.nanmedian(np.where(np.isfinite(fits.xsigma), fits.xsigma, np.nan), axis=1)
-            w_fib = np.nanmedian(np.where(np.isfinite(fits.wsigma), fits.wsigma, np.nan), axis=1)
+            x_fib = nanmedian(fits.xsigma, axis=1)
+            w_fib = nanmedian(fits.wsigma, axis=1)
         return {
             self.key: [fits.median_xsigma(), fits.median_wsigma()],
             "XSIGMA_FIB": x_fib.tolist(),

@@ -6,6 +6,7 @@ import numpy as np
 
 from qlf.quicklook.lines import BANDS, SKY_CONTINUUM_WINDOWS
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import nanmean, nanmedian
 from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, electrons_per_angstrom, nanomaggies_to_mag
 
 __all__ = ["PeakCount", "SkyCont", "SkyRBand", "SkyResid"]
@@ -16,7 +17,7 @@ def _sky_mag_per_arcsec2(products, lo: float, hi: float) -> float:
     sky = products.sky
     inside = (sky.grid >= lo) & (sky.grid <= hi)
     per_nmgy = electrons_per_angstrom(sky.grid[inside], products.arm, exptime=products.info.exptime)
-    fnu = np.nanmean(sky.spectrum[inside] / per_nmgy)
+    fnu = nanmean(sky.spectrum[inside] / per_nmgy)
     return float(nanomaggies_to_mag(fnu / FIBER_AREA_ARCSEC2))
 
 
@@ -65,7 +66,7 @@ class PeakCount(Metric):
         fluxes = products.line_fits.flux[sky_fibers]
         total = np.nansum(fluxes, axis=1) / products.info.exptime
         total[~np.isfinite(fluxes).any(axis=1)] = np.nan
-        return {self.key: float(np.nanmedian(total)), "PEAKCOUNT_FIB": total.tolist()}
+        return {self.key: float(nanmedian(total)), "PEAKCOUNT_FIB": total.tolist()}
 
 
 @register
@@ -84,10 +85,10 @@ class SkyResid(Metric):
         sky = products.sky
         fibers = sky.sky_fibers
         with np.errstate(all="ignore"):
-            level = np.nanmedian(sky.sky[fibers], axis=1)
-            resid = 100 * np.nanmedian(sky.residual[fibers], axis=1) / level
+            level = nanmedian(sky.sky[fibers], axis=1)
+            resid = 100 * nanmedian(sky.residual[fibers], axis=1) / level
         return {
-            self.key: float(np.nanmedian(resid)),
+            self.key: float(nanmedian(resid)),
             "SKYRESID_FIB": resid.tolist(),
             "SKY_FIBERS": fibers.tolist(),
             "SKY_CHI2": sky.chi2.tolist(),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 from qlf.quicklook.lines import BANDS
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import nanmean, nanmedian
 from qlf.quicklook.throughput import nanomaggies_to_mag
 
 __all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "target_photometry"]
@@ -26,12 +28,13 @@ def target_photometry(products) -> dict[str, np.ndarray]:
     inband = (wave >= lo) & (wave <= hi)
     _, variance = products.flatfielded
     resid = products.sky.residual[fibers]
+    continuum = inband & ~_sky_line_rows(products, wave)
     with np.errstate(all="ignore"):
-        fnu = np.nanmean(np.where(inband, products.fnu[fibers], np.nan), axis=1)
+        fnu = nanmean(np.where(inband, products.fnu[fibers], np.nan), axis=1)
         snr_row = resid / np.sqrt(variance[fibers])
         dwave = np.abs(np.gradient(wave, axis=1))
         # S/N grows as the square root of the bin width: per row → per √Å
-        snr = np.nanmedian(np.where(inband, snr_row / np.sqrt(dwave), np.nan), axis=1)
+        snr = nanmedian(np.where(continuum, snr_row / np.sqrt(dwave), np.nan), axis=1)
     return {
         "fiber": fibers,
         "class": np.char.strip(np.asarray(fmap["TARGET_CLASS"]).astype(str)),
@@ -40,6 +43,15 @@ def target_photometry(products) -> dict[str, np.ndarray]:
         "spec_mag": nanomaggies_to_mag(fnu),
         "snr": snr,
     }
+
+
+def _sky_line_rows(products, wave: np.ndarray) -> np.ndarray:
+    """Rows whose wavelength falls on a sky line (sky model 20 % over its running median)."""
+    sky = products.sky
+    spectrum = np.nan_to_num(sky.spectrum)
+    continuum = ndimage.median_filter(spectrum, size=31, mode="nearest")
+    on_line = ndimage.binary_dilation(spectrum > 1.2 * continuum, iterations=2)
+    return np.interp(wave, sky.grid, on_line.astype(float)) > 0
 
 
 def fit_snr_model(x: np.ndarray, snr: np.ndarray, exptime: float) -> tuple[float, float] | None:
@@ -56,7 +68,7 @@ def fit_snr_model(x: np.ndarray, snr: np.ndarray, exptime: float) -> tuple[float
         slope, intercept = np.polyfit(x[good], y, 1)
         model = slope * x + intercept
         resid = x**2 / np.where(snr > 0, snr, np.nan) ** 2 - model
-        scale = 1.4826 * np.nanmedian(np.abs(resid[good])) or np.inf
+        scale = 1.4826 * nanmedian(np.abs(resid[good])) or np.inf
         keep = good & (np.abs(resid) < 3 * scale)
         if keep.sum() == good.sum():
             break
@@ -85,7 +97,7 @@ class FidSnrTgt(Metric):
     )
 
     def compute(self, products):
-        phot = target_photometry(products)
+        phot = products.memo("target_photometry", target_photometry)
         t = products.info.exptime
         x_fid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
         values, fits = {}, {}
@@ -114,7 +126,7 @@ class DeltaMagTgt(Metric):
     description = "Per target class, mean of spectroscopic minus imaging magnitude in the band."
 
     def compute(self, products):
-        phot = target_photometry(products)
+        phot = products.memo("target_photometry", target_photometry)
         delta = phot["spec_mag"] - phot["mag"]
         values = {}
         for cls in sorted(set(phot["class"])):

@@ -58,38 +58,72 @@ def extract_boxcar(
     mask : ndarray (nrow, ncol), optional
         Non-zero for bad pixels.
     readnoise : float or ndarray (nrow, ncol)
-        Read noise, electrons.
+        Read noise, electrons (an image: the value at each window's first pixel is used).
     half_width : float
         Half the full boxcar width (7 px → 3.5).
+
+    Notes
+    -----
+    The window [c − w, c + w] covers a fraction ``f`` of its first pixel, whole pixels, and
+    ``1 − f`` of its last one when 2w is an integer: the flux is ``2w + 1`` gathers per sample,
+    accumulated in place (no image-sized temporaries).
     """
     nrow, ncol = image.shape
-    nfiber = x.shape[0]
-    npix = int(np.ceil(2 * half_width)) + 2
-    valid = np.isfinite(x) & (x - half_width >= -0.5) & (x + half_width <= ncol - 0.5)
-    xc = np.where(valid, x, half_width + 1)
-    lo = xc - half_width
-    first = np.floor(lo + 0.5).astype(np.int32)  # pixel containing the window's left edge
-    cols = first[..., None] + np.arange(npix, dtype=np.int32)  # (nfiber, nrow, npix)
-    # overlap of pixel [c-0.5, c+0.5] with [lo, lo + 2 half_width]
-    weights = np.clip(
-        np.minimum(cols + 0.5, (lo + 2 * half_width)[..., None])
-        - np.maximum(cols - 0.5, lo[..., None]),
-        0.0,
-        1.0,
-    ).astype(np.float32)
-    np.clip(cols, 0, ncol - 1, out=cols)
-    flat_index = cols + (np.arange(nrow, dtype=np.int32) * ncol)[None, :, None]
-    pixels = image.ravel()[flat_index]
-    flux = np.einsum("frp,frp->fr", pixels, weights)
-    rn2 = (
-        np.float32(readnoise) ** 2
-        if np.isscalar(readnoise)
-        else np.asarray(readnoise, dtype=np.float32).ravel()[flat_index] ** 2
-    )
-    variance = np.einsum("frp,frp->fr", np.maximum(pixels, 0) + rn2, weights * weights)
-    masked = np.zeros((nfiber, nrow), dtype=bool)
+    width = 2 * half_width
+    nfull = round(width) - 1  # whole pixels strictly inside the window
+    if abs(width - round(width)) > 1e-9 or nfull < 0:
+        raise ValueError(f"boxcar full width {width} must be a whole number of pixels")
+    # work in (row, fiber) order: the samples of one row are close together in the image
+    xt = np.ascontiguousarray(x.T)
+    valid = np.isfinite(xt) & (xt - half_width >= -0.5) & (xt + half_width <= ncol - 0.5)
+    lo = np.where(valid, xt, half_width) - half_width
+    first = np.floor(lo + 0.5).astype(np.int64)  # pixel holding the window's left edge
+    frac = (first + 0.5 - lo).astype(np.float32)  # its share inside the window
+    np.minimum(first, ncol - nfull - 2, out=first)
+    i_first = first + (np.arange(nrow, dtype=np.int64) * ncol)[:, None]  # flat indices
+    pixels = image.ravel()
+    flux = frac * pixels[i_first]
+    for k in range(1, nfull + 1):
+        flux += pixels[i_first + k]
+    flux += (1 - frac) * pixels[i_first + nfull + 1]
+    # variance from the extracted flux (Poisson) plus the read noise of the weighted pixels:
+    # unlike a sum over noisy pixels it is not biased up where the signal is faint
+    weight2 = frac**2 + nfull + (1 - frac) ** 2
+    if np.isscalar(readnoise):
+        rn2 = np.float32(readnoise) ** 2 * weight2
+    else:
+        rn2 = np.asarray(readnoise, dtype=np.float32).ravel()[i_first] ** 2 * weight2
+    variance = np.maximum(flux, 0) + rn2
+    masked = np.zeros(xt.shape, dtype=bool)
     if mask is not None:
-        masked = ((mask.ravel()[flat_index] != 0) & (weights > 0)).any(axis=2)
+        masked = _masked_samples(mask, first, first + nfull + 1, frac)
     flux[~valid] = np.nan
     variance[~valid] = np.nan
+    masked[~valid] = False
+    flux, variance, masked = (np.ascontiguousarray(a.T) for a in (flux, variance, masked))
     return Extraction(flux=flux, variance=variance, masked=masked, x=x)
+
+
+def _masked_samples(
+    mask: np.ndarray, first: np.ndarray, last: np.ndarray, frac: np.ndarray, *, chunk: int = 4096
+) -> np.ndarray:
+    """Samples (row, fiber) whose window holds a masked pixel with a positive weight.
+
+    Bad pixels are few (cosmics, saturation): each is matched to the two fibers whose windows
+    may cover it at its row — the windows are ordered across the CCD like the fibers.
+    ``first``, ``last`` and ``frac`` are (nrow, nfiber).
+    """
+    masked = np.zeros(first.shape, dtype=bool)
+    # the last pixel counts only when its weight 1 − frac is positive
+    stop = np.where(frac < 1.0, last + 1, last)
+    # a uint8 mask viewed as bool: nonzero() only tests for non-zero bytes, 15× faster
+    rows, cols = np.nonzero(mask.view(bool) if mask.dtype == np.uint8 else mask)
+    for start in range(0, rows.size, chunk):
+        r, c = rows[start : start + chunk], cols[start : start + chunk]
+        right = (first[r] <= c[:, None]).sum(axis=1)  # windows starting at or before c
+        for fiber in (right - 1, right - 2):
+            ok = fiber >= 0
+            f, rr, cc = fiber[ok], r[ok], c[ok]
+            inside = cc < stop[rr, f]
+            masked[rr[inside], f[inside]] = True
+    return masked

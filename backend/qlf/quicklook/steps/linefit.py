@@ -52,7 +52,7 @@ def fit_gaussians(
     *,
     variance: np.ndarray | None = None,
     sigma0: float = 1.0,
-    iterations: int = 12,
+    iterations: int = 8,
 ) -> GaussianFit:
     """Fit ``bg + A·∫G(μ, σ)`` to each row of ``cutouts`` (shape (n, m)) by Gauss-Newton.
 

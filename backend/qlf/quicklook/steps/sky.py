@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qlf.quicklook.stats import nanmean, nanmedian
 from qlf.quicklook.steps.spectra import common_grid, resample
 
 __all__ = ["SkyModel", "subtract_sky"]
@@ -59,10 +60,10 @@ def subtract_sky(
     rejected = np.zeros(sky_fibers.size, dtype=bool)
     chi2 = np.full(sky_fibers.size, np.nan)
     for _ in range(iterations):
-        spectrum = np.nanmedian(on_grid[~rejected], axis=0)
+        spectrum = nanmedian(on_grid[~rejected], axis=0)
         model = _evaluate(spectrum, grid, wave[sky_fibers])
         with np.errstate(invalid="ignore", divide="ignore"):
-            chi2 = np.nanmean((flux[sky_fibers] - model) ** 2 / variance[sky_fibers], axis=1)
+            chi2 = nanmean((flux[sky_fibers] - model) ** 2 / variance[sky_fibers], axis=1)
         new = chi2 > max_chi2
         if np.array_equal(new, rejected) or new.all():
             break

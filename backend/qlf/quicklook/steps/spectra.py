@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from qlf.quicklook.stats import nanmedian
+
 __all__ = ["apply_fiberflat", "common_grid", "per_angstrom", "relative_fiberflat", "resample"]
 
 
@@ -22,7 +24,7 @@ def common_grid(wave: np.ndarray) -> np.ndarray:
     """A wavelength grid covered by every fiber, with the fibers' median sampling."""
     lo = np.nanmax(np.nanmin(wave, axis=1))
     hi = np.nanmin(np.nanmax(wave, axis=1))
-    step = np.nanmedian(np.abs(np.diff(wave, axis=1)))
+    step = nanmedian(np.abs(np.diff(wave, axis=1)))
     return np.arange(lo, hi, step)
 
 
@@ -61,5 +63,5 @@ def relative_fiberflat(flux: np.ndarray, wave: np.ndarray) -> tuple[np.ndarray, 
     grid = common_grid(wave)
     on_grid = resample(flux, wave, grid)
     with np.errstate(invalid="ignore", divide="ignore"):
-        reference = np.nanmedian(on_grid, axis=0)
+        reference = nanmedian(on_grid, axis=0)
         return on_grid / reference, grid

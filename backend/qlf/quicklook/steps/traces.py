@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.stats import nanmedian
 from qlf.quicklook.steps.extract import Extraction
 from qlf.quicklook.steps.linefit import fit_gaussians
 
@@ -32,6 +33,7 @@ def measure_xshift(
     x_pred: np.ndarray,
     *,
     row_bin: int = 16,
+    max_bins: int = 64,
     half_window: int = 3,
     min_flux: float = 200.0,
     iterations: int = 3,
@@ -46,13 +48,17 @@ def measure_xshift(
         Calibration trace centres.
     row_bin : int
         Rows summed before centroiding (noise and speed).
+    max_bins : int
+        Row bins used, spread evenly over the CCD.
     min_flux : float
         Minimum electrons in a binned window for its centroid to count.
     """
     nrow, ncol = image.shape
-    nbin = nrow // row_bin
-    binned = image[: nbin * row_bin].reshape(nbin, row_bin, ncol).sum(axis=1)
-    xb = x_pred[:, : nbin * row_bin].reshape(x_pred.shape[0], nbin, row_bin).mean(axis=2)
+    # a few dozen bins spread over the CCD measure a global shift as well as all of them
+    nbin = max(1, min(max_bins, nrow // row_bin))
+    starts = np.linspace(0, nrow - row_bin, nbin).astype(np.int64)[:, None] + np.arange(row_bin)
+    binned = image[starts].sum(axis=1)  # (nbin, ncol)
+    xb = x_pred[:, starts].mean(axis=2)  # (nfiber, nbin)
     offsets = np.arange(-half_window, half_window + 1)
     dx = 0.0
     dx_sample = np.full(xb.shape, np.nan)
@@ -69,11 +75,11 @@ def measure_xshift(
         dx_sample = np.where(good, centroid - xb, np.nan)
         if not good.any():
             return XShift(dx=float("nan"), dx_fiber=np.full(x_pred.shape[0], np.nan), nsamples=0)
-        dx = float(np.nanmedian(dx_sample))
+        dx = float(nanmedian(dx_sample))
     with np.errstate(all="ignore"):
         counts = np.isfinite(dx_sample).sum(axis=1)
         dx_fiber = np.where(
-            counts > 0, np.nanmedian(np.where(counts[:, None] > 0, dx_sample, 0), axis=1), np.nan
+            counts > 0, nanmedian(np.where(counts[:, None] > 0, dx_sample, 0), axis=1), np.nan
         )
     return XShift(dx=dx, dx_fiber=dx_fiber, nsamples=int(np.isfinite(dx_sample).sum()))
 

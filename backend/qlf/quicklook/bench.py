@@ -1,0 +1,82 @@
+"""``qlf bench camera``: CPU seconds per Quick Look step for one camera (DESIGN.md 9).
+
+Simulates one camera of the chosen profile and flavor (or uses ``--data``), runs it once to
+warm caches, then ``--repeat`` times, and reports the median CPU time of the whole camera and
+of each step against the 1.2 CPU-second budget of a full-size science camera.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from qlf.quicklook.runner import CameraTask, run_camera
+
+__all__ = ["add_arguments", "run"]
+
+BUDGET_CPU_S = 1.2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default="desi", help="instrument profile (default desi)")
+    parser.add_argument("--flavor", default="science")
+    parser.add_argument("--program", default=None, help="science program (default DARK)")
+    parser.add_argument("--camera", default="r0")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data", type=Path, help="reuse/keep simulated data in this directory")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+
+
+def run(args: argparse.Namespace) -> int:
+    from qlf.sim.exposure import raw_path, simulate_exposure
+
+    with tempfile.TemporaryDirectory(prefix="qlf-bench-") as tmp:
+        data = args.data or Path(tmp) / "data"
+        raw = raw_path(data, 20261122, 1)
+        if not raw.exists():
+            print(f"simulating one {args.profile} {args.flavor} camera {args.camera} ...")
+            simulate_exposure(
+                data, expid=1, night=20261122, flavor=args.flavor, profile=args.profile,
+                program=args.program, cameras=[args.camera], progress=False,
+            )  # fmt: skip
+        task = CameraTask(raw, args.camera, Path(tmp) / "scratch", calib_dir=data / "calib")
+        run_camera(task)  # warm-up: imports, file cache
+        totals, walls, steps = [], [], {}
+        for _ in range(max(1, args.repeat)):
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            result = run_camera(task)
+            totals.append(time.process_time() - cpu0)
+            walls.append(time.perf_counter() - wall0)
+            qa = json.loads(result.qa_path.read_text())
+            for name, step in qa["TASKS"].items():
+                steps.setdefault(name, []).append(step["CPU_S"])
+    report = {
+        "profile": args.profile,
+        "flavor": args.flavor,
+        "camera": args.camera,
+        "status": result.status,
+        "cpu_s": round(statistics.median(totals), 3),
+        "wall_s": round(statistics.median(walls), 3),
+        "steps_cpu_s": {name: round(statistics.median(v), 3) for name, v in steps.items()},
+        "reading_and_setup_cpu_s": round(
+            statistics.median(totals) - sum(statistics.median(v) for v in steps.values()), 3
+        ),
+        "budget_cpu_s": BUDGET_CPU_S,
+    }
+    over = report["cpu_s"] > BUDGET_CPU_S
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{args.profile} {args.flavor} camera {args.camera}: {report['status']}")
+        print(f"  reading + setup   {report['reading_and_setup_cpu_s']:6.3f} CPU s")
+        for name, cpu in report["steps_cpu_s"].items():
+            print(f"  {name:<17} {cpu:6.3f} CPU s")
+        verdict = "OVER" if over else "within"
+        print(f"  total             {report['cpu_s']:6.3f} CPU s ({report['wall_s']:.3f} s wall), "
+              f"{verdict} the {BUDGET_CPU_S} s budget")  # fmt: skip
+    return 1 if over and args.strict else 0
