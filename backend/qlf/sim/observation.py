@@ -46,8 +46,11 @@ class ExposureInfo:
 
 
 def _night_date(night: int) -> dt.date:
+    text = str(night)
     try:
-        return dt.datetime.strptime(str(int(night)), "%Y%m%d").date()
+        if len(text) != 8 or not text.isdigit():
+            raise ValueError(text)
+        return dt.datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
         raise ValueError(f"--night {night!r}: expected YYYYMMDD") from None
 
