@@ -1,0 +1,122 @@
+"""The Celery executor: one Celery task per camera, reports back through a Redis list.
+
+The task pushes the same messages as the local pool (started, event, result, failed) as JSON
+on the daemon's reply list, so step progress is live whatever node runs the camera. A job whose
+worker disappears is failed by the job timeout (``QLF_JOB_TIMEOUT_S``) and revoked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+import redis
+
+from qlf.celery import app
+from qlf.pipeline.executors.job import DEFAULT_JOB, resolve_job
+
+__all__ = ["CeleryExecutor", "camera_job"]
+
+_REPLY_TTL_S = 24 * 3600
+
+
+@app.task(name="qlf.camera_job")
+def camera_job(job_id: str, spec: dict[str, Any], reply_to: str, job_function: str = DEFAULT_JOB):
+    """Run one camera (in a Celery worker) and report to the daemon's list ``reply_to``."""
+    client = redis.Redis.from_url(app.conf.broker_url)
+
+    def send(message: dict[str, Any]) -> None:
+        client.rpush(reply_to, json.dumps(message))
+        client.expire(reply_to, _REPLY_TTL_S)
+
+    send({"kind": "started", "job": job_id, "pid": os.getpid(), "host": socket.gethostname()})
+    try:
+        result = resolve_job(job_function)(
+            spec, lambda event: send({"kind": "event", "job": job_id, "event": event})
+        )
+    except Exception as exc:  # the runner never raises; report rather than lose the job
+        send({"kind": "failed", "job": job_id, "error": f"{type(exc).__name__}: {exc}"})
+    else:
+        send({"kind": "result", "job": job_id, "result": result})
+
+
+class CeleryExecutor:
+    def __init__(self, config, *, job_function: str = DEFAULT_JOB):
+        self.config = config
+        self.job_function = job_function
+        self.queue = config.celery_queue
+        self.reply_to = f"qlf:pipeline:reply:{uuid.uuid4().hex}"
+        self._redis = redis.Redis.from_url(app.conf.broker_url)
+        self._jobs: dict[str, dict[str, Any]] = {}  # job id -> celery id, camera, started
+
+    def start(self) -> None:
+        try:
+            self._redis.ping()
+        except redis.RedisError as exc:
+            raise RuntimeError(f"Celery broker {app.conf.broker_url} not reachable: {exc}") from exc
+
+    def submit(self, job_id: str, spec: dict[str, Any]) -> None:
+        sent = camera_job.apply_async(
+            args=[job_id, spec, self.reply_to, self.job_function], queue=self.queue
+        )
+        self._jobs[job_id] = {"celery_id": sent.id, "camera": spec["camera"], "started": None}
+
+    def running(self) -> dict[str, int]:
+        return {j: info["pid"] for j, info in self._jobs.items() if info.get("pid")}
+
+    def poll(self, timeout: float) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        try:
+            first = self._redis.blpop([self.reply_to], timeout=max(timeout, 0.01))
+            raw = [first[1]] if first else []
+            while first:
+                more = self._redis.lpop(self.reply_to, 100)
+                if not more:
+                    break
+                raw.extend(more)
+        except redis.RedisError:  # broker restarting: the reports wait in the list
+            time.sleep(min(timeout, 1.0))
+            raw = []
+        for item in raw:
+            message = json.loads(item)
+            info = self._jobs.get(message["job"])
+            if info is None:
+                continue  # a job cancelled or timed out meanwhile
+            if message["kind"] == "started":
+                info.update(started=time.monotonic(), pid=message.get("pid"))
+            elif message["kind"] in ("result", "failed"):
+                del self._jobs[message["job"]]
+            out.append(message)
+        out.extend(self._timeouts())
+        return out
+
+    def cancel_pending(self) -> list[str]:
+        pending = [j for j, info in self._jobs.items() if info["started"] is None]
+        for job_id in pending:
+            app.control.revoke(self._jobs.pop(job_id)["celery_id"])
+        return pending
+
+    def shutdown(self) -> None:
+        for info in self._jobs.values():
+            app.control.revoke(info["celery_id"], terminate=info["started"] is not None)
+        self._jobs.clear()
+        with contextlib.suppress(redis.RedisError):
+            self._redis.delete(self.reply_to)
+
+    def _timeouts(self) -> list[dict[str, Any]]:
+        now, limit = time.monotonic(), self.config.job_timeout_s
+        late = [
+            j for j, info in self._jobs.items() if info["started"] and now - info["started"] > limit
+        ]
+        failed = []
+        for job_id in late:
+            info = self._jobs.pop(job_id)
+            app.control.revoke(info["celery_id"], terminate=True, signal="SIGKILL")
+            error = f"timed out after {limit:g} s while processing {info['camera']}"
+            failed.append({"kind": "failed", "job": job_id, "error": error})
+        return failed
