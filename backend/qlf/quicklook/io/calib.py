@@ -81,16 +81,30 @@ def calib_paths(calib_dir: Path | str, camera: str) -> CalibPaths:
 
 
 def _open(path: Path) -> fits.HDUList:
+    """Open and fully read a FITS file; any astropy warning (e.g. truncation) is an error.
+
+    Warnings are recorded rather than raised inside ``fits.open``, which would leave the file
+    handle open.
+    """
     if not path.exists():
         raise CalibError(path, "no such file")
+    hdul = None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             hdul = fits.open(path, memmap=False, lazy_load_hdus=False)
             for hdu in hdul:
                 hdu.data  # noqa: B018 - force reading so truncated files fail here
-            return hdul
-    except (OSError, ValueError, TypeError, Warning) as exc:
+        if caught:
+            raise CalibError(path, f"not a readable FITS file ({caught[0].message})")
+        return hdul
+    except CalibError:
+        if hdul is not None:
+            hdul.close()
+        raise
+    except (OSError, ValueError, TypeError) as exc:
+        if hdul is not None:
+            hdul.close()
         raise CalibError(path, f"not a readable FITS file ({exc})") from exc
 
 

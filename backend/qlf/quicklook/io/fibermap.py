@@ -90,8 +90,10 @@ def read_fibermap(path: Path | str) -> Table:
     if not path.exists():
         raise FibermapError(path, "no such file")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
+        # Warnings (e.g. truncation) are recorded, not raised inside fits.open, which would
+        # leave the file handle open.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             with fits.open(path, memmap=False) as hdul:
                 if "FIBERMAP" not in hdul:
                     raise FibermapError(path, "no FIBERMAP HDU", field="FIBERMAP")
@@ -102,8 +104,10 @@ def read_fibermap(path: Path | str) -> Table:
                 header = hdu.header
     except FibermapError:
         raise
-    except (OSError, ValueError, TypeError, Warning) as exc:
+    except (OSError, ValueError, TypeError) as exc:
         raise FibermapError(path, f"not a readable FITS table ({exc})") from exc
+    if caught:
+        raise FibermapError(path, f"not a readable FITS table ({caught[0].message})")
 
     for name, kind in FIBERMAP_COLUMNS.items():
         if name not in table.colnames:
