@@ -88,7 +88,8 @@ def test_a_reader_never_sees_a_partial_raw_file(tmp_path):
     done = threading.Event()
 
     def watch():
-        while not done.is_set():
+        while True:
+            finished = done.is_set()  # one more scan after the writer is done
             for path in tmp_path.glob("*/*/desi-*.fits.fz"):
                 if path.name in seen:
                     continue
@@ -98,6 +99,8 @@ def test_a_reader_never_sees_a_partial_raw_file(tmp_path):
                         hdul[-1].data.sum()  # the last HDU is complete
                 except Exception as exc:
                     errors.append(f"{path.name}: {exc}")
+            if finished:
+                return
             time.sleep(0.001)
 
     watcher = threading.Thread(target=watch)
