@@ -12,36 +12,35 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
 
 from qlf.dashboard.models import Metric, MetricNight
+from qlf.dashboard.services.bulk_sql import insert_rows
 
 __all__ = ["metric_night_add", "metric_night_refresh"]
 
 _FIELDS = ("night", "camera", "flavor", "key", "index", "count", "total", "min", "max",
            "n_warning", "n_alarm")  # fmt: skip
+_PG_TYPES = ("int", "text", "text", "text", "text", "int", "float8", "float8", "float8",
+             "int", "int")  # fmt: skip
 
 
-def metric_night_add(*, metrics: Iterable[Metric]) -> None:
-    """Add new metric rows (not yet counted) to their nights' statistics."""
+def metric_night_add(*, metrics: Iterable) -> None:
+    """Add new metric rows (anything with night, camera, flavor, key, index, value, status;
+    not yet counted) to their nights' statistics."""
     stats: dict[tuple, list] = {}
     for m in metrics:
         for flavor in (m.flavor, MetricNight.ALL_FLAVORS):
             _merge(stats, (m.night, m.camera, flavor, m.key, m.index), _one(m))
-    if not stats:
-        return
     table, q = MetricNight._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(q(f) for f in _FIELDS)
-    conflict = ", ".join(q(f) for f in _FIELDS[:5])
-    values = ", ".join(["(" + ", ".join(["%s"] * len(_FIELDS)) + ")"] * len(stats))
-    sql = (
-        f"INSERT INTO {q(table)} ({columns}) VALUES {values} "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET "
-        + ", ".join(f"{q(f)} = {q(table)}.{q(f)} + excluded.{q(f)}"
-                    for f in ("count", "total", "n_warning", "n_alarm"))
-        + f", {q('min')} = {_pick(q(table), q('min'), '<')}"
-        + f", {q('max')} = {_pick(q(table), q('max'), '>')}"
-    )  # fmt: skip
-    params = [value for key, stat in stats.items() for value in (*key, *stat)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    update = ", ".join(
+        f"{q(f)} = {q(table)}.{q(f)} + excluded.{q(f)}"
+        for f in ("count", "total", "n_warning", "n_alarm")
+    )
+    conflict = (
+        f"ON CONFLICT ({', '.join(q(f) for f in _FIELDS[:5])}) DO UPDATE SET {update}, "
+        f"{q('min')} = {_pick(q(table), q('min'), '<')}, "
+        f"{q('max')} = {_pick(q(table), q('max'), '>')}"
+    )
+    rows = [(*key, *stat) for key, stat in stats.items()]
+    insert_rows(table, _FIELDS, _PG_TYPES, rows, on_conflict=conflict)
 
 
 def metric_night_refresh(*, night: int, camera: str) -> None:

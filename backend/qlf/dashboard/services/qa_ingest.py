@@ -9,18 +9,38 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connection, transaction
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Job, JobStatus, Metric, Process, StepRun, StepState
 from qlf.dashboard.selectors.mapping import mapping_amp_keys
+from qlf.dashboard.services.bulk_sql import insert_rows
 from qlf.dashboard.services.exposures import parse_time
 from qlf.dashboard.services.metric_nights import metric_night_add, metric_night_refresh
 from qlf.dashboard.services.processes import process_refresh_qa
 from qlf.dashboard.services.qa_elements import qa_elements, qa_validate
 
 __all__ = ["job_ingest_qa", "qa_digest"]
+
+
+class MetricRow(NamedTuple):
+    job_id: int
+    step: str
+    key: str
+    index: str
+    value: float | None
+    status: str
+    camera: str
+    expid: int
+    night: int
+    mjd: float | None
+    flavor: str
+
+
+_METRIC_PG_TYPES = ("bigint", "text", "text", "text", "float8", "text", "text", "int", "int",
+                    "float8", "text")  # fmt: skip
 
 
 def qa_digest(qa: dict) -> str:
@@ -73,20 +93,25 @@ def _update_job(job: Job, qa: dict, digest: str, qa_path: str | Path) -> None:
 
 
 def _store_steps(job: Job, qa: dict) -> None:
-    """Update the steps the daemon reported (keeping their times) and add the missing ones."""
-    existing = {run.name: run for run in job.steps.all()}
-    new, changed = [], []
+    """Upsert one step run per task: the daemon's start/end times of a step are kept."""
+    rows = []
     for name, task in qa["TASKS"].items():
-        run = existing.get(name) or StepRun(job=job, name=name)
         failed = task.get("ERROR") or name == qa.get("FAILED_STEP")
-        run.state = StepState.FAILED if failed else StepState.FINISHED
-        run.qa_status = task.get("STATUS") or "UNKNOWN"
-        run.duration_s = _float(task.get("DURATION_S"), run.duration_s)
-        run.error = str(task.get("ERROR") or "")
-        (changed if run.pk else new).append(run)
-    StepRun.objects.bulk_create(new)
-    if changed:
-        StepRun.objects.bulk_update(changed, ["state", "qa_status", "duration_s", "error"])
+        state = StepState.FAILED if failed else StepState.FINISHED
+        duration = _float(task.get("DURATION_S"), None)
+        rows.append((job.pk, name, state, task.get("STATUS") or "UNKNOWN", duration,
+                     str(task.get("ERROR") or "")))  # fmt: skip
+    q = connection.ops.quote_name
+    update = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in ("state", "qa_status", "error"))
+    keep = f"{q('duration_s')} = COALESCE(excluded.{q('duration_s')}, "
+    keep += f"{q(StepRun._meta.db_table)}.{q('duration_s')})"
+    insert_rows(
+        StepRun._meta.db_table,
+        ("job_id", "name", "state", "qa_status", "duration_s", "error"),
+        ("bigint", "text", "text", "text", "float8", "text"),
+        rows,
+        on_conflict=f"ON CONFLICT ({q('job_id')}, {q('name')}) DO UPDATE SET {update}, {keep}",
+    )
 
 
 def _store_metrics(job: Job, process: Process, qa: dict) -> None:
@@ -98,22 +123,12 @@ def _store_metrics(job: Job, process: Process, qa: dict) -> None:
     if owners:
         same.delete()
     exposure = process.exposure
-    rows = Metric.objects.bulk_create(
-        Metric(
-            job=job,
-            step=e.step,
-            key=e.key,
-            index=e.index,
-            value=e.value,
-            status=e.status,
-            camera=job.camera,
-            expid=exposure.expid,
-            night=exposure.night,
-            mjd=exposure.mjd,
-            flavor=exposure.flavor,
-        )
+    rows = [
+        MetricRow(job.pk, e.step, e.key, e.index, e.value, e.status, job.camera,
+                  exposure.expid, exposure.night, exposure.mjd, exposure.flavor)
         for e in qa_elements(qa, amp_keys=mapping_amp_keys())
-    )
+    ]  # fmt: skip
+    insert_rows(Metric._meta.db_table, MetricRow._fields, _METRIC_PG_TYPES, rows)
     if owners:
         metric_night_refresh(night=exposure.night, camera=job.camera)
     else:
