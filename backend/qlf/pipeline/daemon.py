@@ -23,9 +23,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from qlf.pipeline.config import PYRO_OBJECT_ID, PipelineConfig, read_config
-from qlf.pipeline.events import EventPublisher
 from qlf.pipeline.executors.job import DEFAULT_JOB
-from qlf.pipeline.scheduler import Scheduler
 
 __all__ = ["PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
 
@@ -58,6 +56,9 @@ class PipelineDaemon:
         autostart: bool = True,
     ):
         setup_django()
+        from qlf.pipeline.events import EventPublisher  # these need Django configured
+        from qlf.pipeline.scheduler import Scheduler
+
         self.config = config or read_config()
         self.publisher = publisher or EventPublisher()
         self.scheduler = Scheduler(
@@ -134,7 +135,7 @@ class PipelineDaemon:
 
         ``loop``: the ASGI server's event loop, so Channels sends are made on it.
         """
-        if loop is not None and isinstance(self.publisher, EventPublisher):
+        if loop is not None and hasattr(self.publisher, "_loop"):
             self.publisher._loop = loop
         self._halt.clear()
         self._thread = threading.Thread(target=self._run_safely, name="qlf-pipeline", daemon=True)

@@ -30,6 +30,7 @@ def _worker_main(conn, job_function: str) -> None:
     warm_up()
     function = resolve_job(job_function)
     host, pid = socket.gethostname(), os.getpid()
+    conn.send({"kind": "ready", "job": None, "pid": pid})
     while True:
         try:
             message = conn.recv()
@@ -59,6 +60,7 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.ready = False
         self.job: str | None = None
         self.camera = ""
         self.since: float | None = None  # when the job started (after the worker's warm-up)
@@ -93,6 +95,14 @@ class LocalExecutor:
     def running(self) -> dict[str, int]:
         """job id -> pid of the worker running it."""
         return {w.job: w.process.pid for w in self._workers if w.job is not None}
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Start the workers and wait until each has imported the science stack."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        while not all(w.ready for w in self._workers) and time.monotonic() < deadline:
+            self._out.extend(self.poll(0.1))  # keep any report for the daemon's next poll
+        return all(w.ready for w in self._workers)
 
     def poll(self, timeout: float) -> list[dict[str, Any]]:
         self.start()
@@ -155,6 +165,9 @@ class LocalExecutor:
                 self._replace(index, worker, _death(worker))
 
     def _handle(self, worker: _Worker, message: dict[str, Any]) -> None:
+        if message["kind"] == "ready":
+            worker.ready = True
+            return
         self._out.append(message)
         if message["job"] != worker.job:
             return

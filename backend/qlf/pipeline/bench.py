@@ -1,0 +1,192 @@
+"""``qlf bench exposure``: one full exposure through the daemon, file complete -> process.finished.
+
+The exposure is simulated into a staging folder first (not timed), the daemon is started and its
+workers warmed up (a long-running daemon is always warm), then the fibermap and raw file are
+renamed into the data directory (the raw file with a fresh mtime, as an instrument writes it) and
+the clock starts. It stops at ``process.finished``. Budget (DESIGN.md 9): 20 s wall for the
+30-camera ``desi`` science exposure on 2 cores.
+
+The database is a fresh SQLite file in the temporary directory unless ``--database-url`` names
+one (it is migrated; use a scratch database).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["BUDGET_S", "add_arguments", "run"]
+
+BUDGET_S = 20.0
+_NIGHT, _EXPID = 20261122, 1
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--profile", default="desi", help="sim profile (desi, mini)")
+    parser.add_argument("--flavor", default="science")
+    parser.add_argument("--cameras", help="subset, e.g. b0,r0,z0 (default: all 30)")
+    parser.add_argument("--workers", type=int, help="pool size (default QLF_WORKERS or cores)")
+    parser.add_argument("--database-url", help="a scratch database (default: temporary SQLite)")
+    parser.add_argument("--keep", type=Path, help="work here instead of a temporary directory")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+
+
+def run(args) -> int:
+    with tempfile.TemporaryDirectory(prefix="qlf-bench-exposure-") as tmp:
+        root = Path(args.keep or tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        return _bench(args, root)
+
+
+def _bench(args, root: Path) -> int:
+    dirs = {n: root / n for n in ("data", "stage", "scratch", "calib", "var")}
+    for folder in dirs.values():
+        folder.mkdir(exist_ok=True)
+    os.environ.update(
+        QLF_DATA_DIR=str(dirs["data"]),
+        QLF_SCRATCH_DIR=str(dirs["scratch"]),
+        QLF_CALIB_DIR=str(dirs["calib"]),
+        QLF_VAR_DIR=str(dirs["var"]),
+    )
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    print(f"simulating a {args.profile} {args.flavor} exposure (not timed) ...", flush=True)
+    t = time.perf_counter()
+    staged = _simulate(args, dirs)
+    print(f"  {time.perf_counter() - t:.1f} s, {staged.stat().st_size / 1e6:.0f} MB")
+
+    from qlf.pipeline.daemon import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from qlf.pipeline import ingest
+    from qlf.pipeline.config import read_config
+    from qlf.pipeline.daemon import PipelineDaemon
+    from qlf.pipeline.events import EventPublisher
+
+    overrides = {"workers": args.workers} if args.workers else {}
+    config = read_config(executor="local", **overrides)
+    publisher = EventPublisher(channel_layer=None)
+    times: dict[str, float] = {}
+    ingests: list[float] = []
+
+    def listen(message):
+        times.setdefault(message["type"], time.perf_counter())
+        if message["type"] == "process.finished":
+            times["finished"] = time.perf_counter()
+
+    publisher.listeners.append(listen)
+    timed_ingest = ingest.job_ingest
+
+    def job_ingest(process_id, qa_path):
+        t0 = time.perf_counter()
+        try:
+            return timed_ingest(process_id, qa_path)
+        finally:
+            ingests.append(time.perf_counter() - t0)
+
+    ingest.job_ingest = job_ingest
+    daemon = PipelineDaemon(config, publisher=publisher)
+    try:
+        print(f"warming up {config.workers} workers ...", flush=True)
+        daemon.scheduler.start()
+        daemon.scheduler.executor.wait_ready()
+        daemon.run(until=lambda: daemon.scheduler.state == "idle", timeout=30)
+
+        raw = _publish_exposure(staged, dirs)  # the file is complete: the clock starts
+        t0 = time.perf_counter()
+        cpu0 = time.process_time()
+        daemon.run(until=lambda: "finished" in times, timeout=600)
+        wall = times["finished"] - t0
+        daemon_cpu = time.process_time() - cpu0
+    finally:
+        ingest.job_ingest = timed_ingest
+        daemon.shutdown()
+    _report(args, config, raw, dirs, times, t0, wall, daemon_cpu, ingests, daemon.scheduler.last)
+    return 1 if args.strict and wall > BUDGET_S else 0
+
+
+def _simulate(args, dirs) -> Path:
+    from qlf.sim.exposure import simulate_exposure
+    from qlf.sim.profiles import get_profile, select_cameras
+
+    profile = get_profile(args.profile)
+    cameras = select_cameras(profile, cameras=args.cameras)
+    result = simulate_exposure(
+        dirs["stage"], expid=_EXPID, night=_NIGHT, flavor=args.flavor, profile=profile,
+        cameras=cameras, calib=dirs["calib"], workers=min(2, os.cpu_count() or 1),
+        progress=False,
+    )  # fmt: skip
+    return result.raw
+
+
+def _publish_exposure(staged: Path, dirs) -> Path:
+    """Move the fibermap, then the raw file (fresh mtime) into the data directory."""
+    target = dirs["data"] / str(_NIGHT) / f"{_EXPID:08d}"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(staged.parent.iterdir()):
+        if path != staged:
+            os.replace(path, target / path.name)
+    os.utime(staged)
+    raw = target / staged.name
+    os.replace(staged, raw)
+    return raw
+
+
+def _report(args, config, raw, dirs, times, t0, wall, daemon_cpu, ingests, last) -> None:
+    import json
+
+    from qlf.dashboard.models import Job
+
+    jobs = list(Job.objects.filter(process__exposure_id=_EXPID))
+    durations = [j.duration_s or 0.0 for j in jobs]
+    cpu = []
+    for job in jobs:
+        tasks = (job.qa or {}).get("TASKS", {})
+        cpu.append(sum(t.get("CPU_S") or 0.0 for t in tasks.values()))
+
+    def at(kind):
+        return f"{times[kind] - t0:6.2f} s" if kind in times else "     - "
+
+    statuses = sorted({j.status for j in jobs})
+    print(f"\nqlf bench exposure: {args.profile} {args.flavor}, {len(jobs)} cameras, "
+          f"{config.workers} local workers, {raw.stat().st_size / 1e6:.0f} MB")  # fmt: skip
+    print(f"  exposure.discovered   {at('exposure.discovered')}")
+    print(f"  process.started       {at('process.started')}")
+    print(f"  first job.step        {at('job.step')}")
+    print(f"  first qa.ingested     {at('qa.ingested')}")
+    print(f"  process.finished      {wall:6.2f} s   (budget {BUDGET_S:.0f} s: "
+          f"{'OK' if wall <= BUDGET_S else 'OVER'})")  # fmt: skip
+    print(f"  readout to last QA    {last.get('readout_to_qa_s') or 0:6.2f} s")
+    print(f"  camera wall, sum      {sum(durations):6.2f} s  (mean {_mean(durations):.2f} s)")
+    print(f"  camera CPU, sum       {sum(cpu):6.2f} s  (mean {_mean(cpu):.2f} s per camera)")
+    print(f"  ideal: sum / workers  {sum(durations) / config.workers:6.2f} s")
+    print(f"  daemon CPU            {daemon_cpu:6.2f} s  (discovery, DB writes, events)")
+    print(
+        f"  QA ingestion          {sum(ingests):6.2f} s  ({len(ingests)} cameras, "
+        f"mean {1000 * _mean(ingests):.1f} ms, max {1000 * max(ingests, default=0):.1f} ms)"
+    )
+    print(f"  jobs                  {', '.join(statuses)}; QA {last.get('qa_status') or '-'}")
+    failed = [f"{j.camera}: {j.error}" for j in jobs if j.status == "failed"][:3]
+    for line in failed:
+        print(f"    failed {line}")
+    summary = {
+        "wall_s": round(wall, 3),
+        "budget_s": BUDGET_S,
+        "cameras": len(jobs),
+        "daemon_cpu_s": round(daemon_cpu, 3),
+        "camera_cpu_s": round(sum(cpu), 3),
+    }
+    print(json.dumps(summary))
+
+
+def _mean(values) -> float:
+    return sum(values) / len(values) if values else 0.0
