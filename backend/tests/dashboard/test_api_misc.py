@@ -179,3 +179,39 @@ def test_schema_generates_without_warnings(tmp_path):
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/processes/99999999999999999999/",
+        "/api/processes/9223372036854775807/qa/",
+        "/api/jobs/99999999999999999999/log/",
+        "/api/exposures/?tile=99999999999999",
+        "/api/exposures/?night=99999999999",
+        "/api/processes/?expid=-99999999999999",
+        "/api/trends/?key=BIAS_AMP&amps=" + "A" * 40,
+        "/api/exposures/?flavor=" + "," * 1000,
+        "/api/exposures/?ordering=-",
+        "/api/survey/?night_from=0",
+        "/api/specs/current/?night=00000000",
+    ],
+)
+def test_hostile_queries_never_500(viewer_client, url):
+    response = viewer_client.get(url)
+    assert 200 <= response.status_code < 500 and isinstance(response.json(), dict | list)
+
+
+def test_hostile_bodies_never_500(operator_client):
+    process = ingest_exposure(42)
+    url = f"/api/processes/{process.pk}/comments/"
+    for body in ([], "text", {"text": ["a"]}, {"text": None}, {"text": "x" * 20000}):
+        response = operator_client.post(url, body, format="json")
+        assert response.status_code == 400, body
+    for body in ([], {"username": ["a"], "password": 1}):
+        assert APIClient().post("/api/auth/login/", body, format="json").status_code in (400, 401)
+    reprocess = "/api/pipeline/reprocess/"
+    assert operator_client.post(reprocess, {"expid": 10**30}, format="json").status_code in (
+        400,
+        503,
+    )
