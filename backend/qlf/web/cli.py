@@ -60,11 +60,25 @@ def _serve(args) -> int:
     _setup()
     if not args.no_migrate:
         _migrate()
+    _operator_from_env()
     from daphne.cli import CommandLineInterface
 
     print(f"QLF serving on http://{args.host}:{args.port}/", file=sys.stderr)
     CommandLineInterface().run(["-b", args.host, "-p", str(args.port), "qlf.web.asgi:application"])
     return 0
+
+
+def _operator_from_env() -> None:
+    """Create or update the operator named by QLF_OPERATOR_USERNAME / QLF_OPERATOR_PASSWORD."""
+    from qlf.web.env import read_env
+
+    env = read_env()
+    if not (env.operator_username and env.operator_password):
+        return
+    from qlf.dashboard.services.users import user_create
+
+    user_create(username=env.operator_username, password=env.operator_password, role="operator")
+    print(f"operator {env.operator_username} is ready", file=sys.stderr)
 
 
 def _ingest(args) -> int:

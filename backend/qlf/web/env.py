@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["REPO_DIR", "Env", "read_env"]
@@ -32,6 +32,8 @@ class Env:
     mapping_dir: Path
     pipeline_url: str | None
     executor: str
+    operator_username: str | None  # with the password: an operator ensured at `qlf serve`
+    operator_password: str | None = field(default=None, repr=False)
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -53,6 +55,8 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         mapping_dir=_path(environ, "QLF_MAPPING_DIR", BACKEND_DIR / "ql_mapping"),
         pipeline_url=environ.get("QLF_PIPELINE_URL") or None,
         executor=environ.get("QLF_EXECUTOR", "local"),
+        operator_username=environ.get("QLF_OPERATOR_USERNAME") or None,
+        operator_password=environ.get("QLF_OPERATOR_PASSWORD") or None,
     )
 
 

@@ -87,3 +87,12 @@ def test_cli_createoperator(monkeypatch, capsys, django_user_model):
         _run(["createoperator", "weak", "--password-env", "WEAK"])
     with pytest.raises(CommandError):
         _run(["createoperator", "x", "--password-env", "UNSET_VARIABLE_QLF"])
+
+
+def test_operator_from_environment(monkeypatch, django_user_model):
+    monkeypatch.setenv("QLF_OPERATOR_USERNAME", "night")
+    monkeypatch.setenv("QLF_OPERATOR_PASSWORD", "a-long-night-password")
+    cli._operator_from_env()
+    user = django_user_model.objects.get(username="night")
+    assert user.check_password("a-long-night-password")
+    assert user.groups.filter(name="operators").exists()
