@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from qlf.dashboard.models import Event, Job, Process
@@ -63,3 +64,19 @@ def test_mini_night_processed_in_order(dirs, make_daemon):
     assert any(e["payload"]["state"] == "running" for e in status)
     assert set(status[-1]["payload"]) == {"state", "queue", "current"}
     assert daemon.status()["last"]["readout_to_qa_s"] > 0
+
+
+def test_unreadable_raw_file_raises_an_alert_and_the_night_goes_on(dirs, make_daemon):
+    old = time.time() - 60
+    bad = write_raw(dirs["data"], expid=1, mtime=old)
+    bad.write_bytes(b"SIMPLE  = not really a FITS file".ljust(2880))
+    os.utime(bad, (old, old))
+    write_raw(dirs["data"], expid=2, mtime=old)
+    daemon, recorder = make_daemon()
+    daemon.run(until=_finished(recorder, 1), timeout=60)
+
+    assert [e["payload"]["expid"] for e in recorder.of("process.finished")] == [2]
+    alert = recorder.of("alert")[0]["payload"]
+    assert alert["expid"] == 1 and alert["level"] == "ALARM"
+    assert "desi-00000001.fits.fz" in alert["text"]
+    assert not Process.objects.filter(exposure_id=1).exists()
