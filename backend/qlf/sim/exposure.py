@@ -20,11 +20,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from astropy.io import fits
 from tqdm import tqdm
 
 from qlf.quicklook.io.fibermap import fibermap_path, write_fibermap
 from qlf.sim.calibration import ensure_calibration
+from qlf.sim.compress import rice_image_hdu_bytes
 from qlf.sim.defects import Defect, parse_defect
 from qlf.sim.files import atomic_path, write_bytes_atomic, write_json_atomic
 from qlf.sim.instrument import INSTRUMENT_SEED, camera_model
@@ -35,6 +37,8 @@ from qlf.sim.targets import make_tile
 
 __all__ = [
     "ExposureResult",
+    "camera_pool",
+    "default_workers",
     "exposure_dir",
     "raw_path",
     "simulate_exposure",
@@ -106,29 +110,49 @@ def _camera_task(job: CameraJob, night: int) -> tuple[str, bytes | None, dict, f
         saturation=[a.saturation for a in model.amps],
         readnoise=[a.readnoise for a in model.amps],
     )
-    hdu = fits.CompImageHDU(
-        rendered.pixels, header=header, compression_type="RICE_1", name=job.camera.upper()
-    )
-    data = _hdu_bytes(hdu)
+    data = rice_image_hdu_bytes(rendered.pixels, header, job.camera.upper())
     return job.camera, data, rendered.truth, rendered.truncate, time.process_time() - start
 
 
-def _run_jobs(jobs: list[CameraJob], night: int, *, workers: int, progress: bool, label: str):
+def default_workers(profile: Profile | str, cameras: Iterable[str]) -> int:
+    """Rendering processes for these cameras: 1 for small exposures, else min(2, cores)."""
+    profile = get_profile(profile)
+    pixels = sum(int(np.prod(profile.arms[c[0]].raw_shape)) for c in cameras)
+    return min(2, os.cpu_count() or 1) if pixels > _POOL_MIN_PIXELS else 1
+
+
+def camera_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A pool of ``workers`` spawned processes, started now (None for ``workers`` ≤ 1).
+
+    The workers import numpy, scipy and astropy while the caller prepares the exposure; a
+    night reuses one pool for all its exposures.
+    """
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> bool:
+    return True
+
+
+def _run_jobs(jobs: list[CameraJob], night: int, *, pool, progress: bool, label: str):
     results = {}
     bar = tqdm(total=len(jobs), desc=label, unit="camera", disable=not progress, leave=False)
     try:
-        if workers <= 1:
+        if pool is None:
             for job in jobs:
                 results[job.camera] = _camera_task(job, night)
                 bar.update()
         else:
-            context = get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(_camera_task, job, night) for job in jobs]
-                for future in as_completed(futures):
-                    result = future.result()
-                    results[result[0]] = result
-                    bar.update()
+            futures = [pool.submit(_camera_task, job, night) for job in jobs]
+            for future in as_completed(futures):
+                result = future.result()
+                results[result[0]] = result
+                bar.update()
     finally:
         bar.close()
     return [results[job.camera] for job in jobs]
@@ -165,6 +189,7 @@ def simulate_exposure(
     start: dt.datetime | None = None,
     workers: int | None = None,
     progress: bool | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> ExposureResult:
     """Simulate one exposure into ``out`` and return where it went.
 
@@ -185,6 +210,8 @@ def simulate_exposure(
         Processes rendering cameras (default: 1 for small exposures, else min(2, cores)).
     progress
         Show a progress bar (default: when stderr is a terminal).
+    pool
+        A :func:`camera_pool` to render in (overrides ``workers``; left running).
     """
     began = time.perf_counter()
     profile = get_profile(profile)
@@ -199,6 +226,26 @@ def simulate_exposure(
         expid=expid, night=night, flavor=flavor, program=program, exptime=exptime,
         tileid=tileid, start=start, seed=seed,
     )  # fmt: skip
+    own_pool = None
+    if pool is None:
+        if workers is None:
+            workers = default_workers(profile, cameras)
+        pool = own_pool = camera_pool(workers)
+    try:
+        return _simulate(
+            out, info, profile, cameras, defect_list, seed=seed, instrument_seed=instrument_seed,
+            calib=calib, pool=pool, progress=sys.stderr.isatty() if progress is None else progress,
+            began=began,
+        )  # fmt: skip
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown()
+
+
+def _simulate(
+    out, info, profile, cameras, defect_list, *, seed, instrument_seed, calib, pool, progress,
+    began,
+) -> ExposureResult:  # fmt: skip
     calib_dir = Path(calib) if calib is not None else Path(out) / "calib"
     ensure_calibration(calib_dir, profile, cameras, seed=instrument_seed)
 
@@ -229,14 +276,7 @@ def simulate_exposure(
         )
         for camera in cameras
     ]
-    if workers is None:
-        pixels = sum(
-            profile.arms[c[0]].raw_shape[0] * profile.arms[c[0]].raw_shape[1] for c in cameras
-        )
-        workers = min(2, os.cpu_count() or 1) if pixels > _POOL_MIN_PIXELS else 1
-    if progress is None:
-        progress = sys.stderr.isatty()
-    results = _run_jobs(jobs, info.night, workers=workers, progress=progress,
+    results = _run_jobs(jobs, info.night, pool=pool, progress=progress,
                         label=f"expid {info.expid}")  # fmt: skip
 
     # Cameras in instrument order; a truncated camera goes last and the file is cut inside it.

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qlf.sim.exposure import ExposureResult, simulate_exposure
+from qlf.sim.exposure import ExposureResult, camera_pool, default_workers, simulate_exposure
 from qlf.sim.observation import FLAVORS
+from qlf.sim.profiles import camera_names, get_profile
 from qlf.sim.spectra import PROGRAMS
 
 __all__ = ["NightStep", "next_expid", "parse_sequence", "run_night"]
@@ -112,21 +113,30 @@ def run_night(
     clock += dt.timedelta(days=1)  # 01:00 UTC after the evening of NIGHT
     results = []
     nscience = 0
-    for index, step in enumerate(steps):
-        if index and cadence:
-            sleep(cadence)
-        step_program = None
-        if step.flavor == "science":
-            step_program = step.program or (program.upper() if program else None)
-            step_program = step_program or PROGRAMS[nscience % len(PROGRAMS)]
-            nscience += 1
-        result = simulate_exposure(
-            out, expid=expid, night=night, flavor=step.flavor, program=step_program,
-            start=clock, **options,
-        )  # fmt: skip
-        results.append(result)
-        if report:
-            report(result)
-        clock += dt.timedelta(seconds=result.info.exptime + OVERHEAD_S)
-        expid += 1
+    workers = options.pop("workers", None)
+    if workers is None:
+        profile = get_profile(options.get("profile", "mini"))
+        workers = default_workers(profile, options.get("cameras") or camera_names(profile))
+    pool = camera_pool(workers)
+    try:
+        for index, step in enumerate(steps):
+            if index and cadence:
+                sleep(cadence)
+            step_program = None
+            if step.flavor == "science":
+                step_program = step.program or (program.upper() if program else None)
+                step_program = step_program or PROGRAMS[nscience % len(PROGRAMS)]
+                nscience += 1
+            result = simulate_exposure(
+                out, expid=expid, night=night, flavor=step.flavor, program=step_program,
+                start=clock, pool=pool, **options,
+            )  # fmt: skip
+            results.append(result)
+            if report:
+                report(result)
+            clock += dt.timedelta(seconds=result.info.exptime + OVERHEAD_S)
+            expid += 1
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return results

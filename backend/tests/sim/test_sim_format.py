@@ -197,3 +197,24 @@ def test_no_temporary_files_left(exposures, sim_root):
     assert len(exposures) == 5  # everything written
     leftovers = [p for p in sim_root.rglob("*") if p.name.startswith(".") or "tmp" in p.name]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("shape", [(434, 378), (7, 5), (1, 1000)])
+def test_rice_writer_is_byte_identical_to_astropy(shape):
+    """The fast writer produces exactly astropy's CompImageHDU(RICE_1) bytes."""
+    import io
+
+    from qlf.sim.compress import rice_image_hdu_bytes
+    from qlf.sim.observation import camera_header
+
+    header = camera_header(MINI, "z3", expid=3, night=NIGHT, gains=[1.5] * 4,
+                           saturation=[63000.0] * 4)  # fmt: skip
+    rng = np.random.default_rng(0)
+    pixels = rng.normal(1500, 40, shape).clip(0, 65535).astype(np.uint16)
+    pixels.flat[:3] = [0, 65535, 32768]
+    hdu = fits.CompImageHDU(pixels, header=header, compression_type="RICE_1", name="Z3")
+    buffer = io.BytesIO()
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(buffer)
+    assert rice_image_hdu_bytes(pixels, header, "Z3") == buffer.getvalue()[2880:]
+    with pytest.raises(ValueError, match="uint16"):
+        rice_image_hdu_bytes(pixels.astype(np.int32), header, "Z3")
