@@ -14,6 +14,7 @@ __all__ = ["BENCHMARKS", "add_commands"]
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "sim": ("qlf.sim.bench", "generation time of a simulated exposure"),
     "camera": ("qlf.quicklook.bench", "CPU seconds per Quick Look step for one camera"),
+    "api": ("qlf.dashboard.bench", "QA ingestion and API timings with 150,000 exposures"),
     "exposure": ("qlf.pipeline.bench", "one full exposure through the daemon: file -> QA"),
 }
 
