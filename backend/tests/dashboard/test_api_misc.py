@@ -215,3 +215,50 @@ def test_hostile_bodies_never_500(operator_client):
         400,
         503,
     )
+
+
+class _FakeDaemon:
+    def __init__(self):
+        self.calls = []
+
+    def status(self):
+        return {"state": "idle", "queue": [], "current": None}
+
+    def start(self):
+        self.calls.append("start")
+        return {"state": "running"}
+
+    def stop(self):
+        return "stopping"
+
+    def reset(self, confirm=False):
+        self.calls.append(("reset", confirm))
+        return {"reset": confirm}
+
+    def reprocess(self, expid):
+        self.calls.append(("reprocess", expid))
+        return {"queued": expid}
+
+
+@pytest.fixture
+def attached_daemon():
+    from qlf.dashboard.services.pipeline_control import pipeline_attach
+
+    daemon = _FakeDaemon()
+    pipeline_attach(daemon)
+    yield daemon
+    pipeline_attach(None)
+
+
+def test_pipeline_control_with_attached_daemon(viewer_client, operator_client, attached_daemon):
+    assert viewer_client.get("/api/pipeline/status/").json()["state"] == "idle"
+    assert operator_client.post("/api/pipeline/start/").json() == {"state": "running"}
+    assert operator_client.post("/api/pipeline/stop/").json() == {"result": "stopping"}
+    assert operator_client.post("/api/pipeline/reset/").json() == {"reset": False}
+    confirmed = operator_client.post("/api/pipeline/reset/", {"confirm": True}, format="json")
+    assert confirmed.json() == {"reset": True}
+    assert operator_client.post("/api/pipeline/reset/", {"confirm": "maybe"}, format="json")\
+        .status_code == 400  # fmt: skip
+    queued = operator_client.post("/api/pipeline/reprocess/", {"expid": 7}, format="json")
+    assert queued.json() == {"queued": 7}
+    assert attached_daemon.calls == ["start", ("reset", False), ("reset", True), ("reprocess", 7)]

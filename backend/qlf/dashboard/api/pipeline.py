@@ -23,14 +23,20 @@ class PipelineStatusApi(APIView):
 
 
 class PipelineActionApi(APIView):
-    """POST /api/pipeline/{start|stop|reset}/ (the action comes from the URL)."""
+    """POST /api/pipeline/{start|stop|reset}/ (the action comes from the URL); reset acts only
+    with ``{"confirm": true}``, otherwise the daemon answers what it would delete."""
 
     permission_classes = [IsOperator]
     action: str = ""
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    class ActionInputSerializer(serializers.Serializer):
+        confirm = serializers.BooleanField(default=False)
+
+    @extend_schema(request=ActionInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        return Response(pipeline_action(action=self.action))
+        data = self.ActionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(pipeline_action(action=self.action, confirm=data.validated_data["confirm"]))
 
 
 class PipelineReprocessApi(APIView):

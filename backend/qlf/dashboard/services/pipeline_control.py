@@ -1,7 +1,9 @@
 """The pipeline daemon's control interface, as the web layer sees it.
 
-The daemon (a Pyro4 server, DESIGN.md 2) is reached at ``QLF_PIPELINE_URL``. Until it is
-configured and answering, every call raises an ApplicationError answered as 503.
+Calls go to a daemon attached in this process (embedded mode: :func:`pipeline_attach`), else
+to the Pyro4 daemon at ``QLF_PIPELINE_URL`` (through :func:`qlf.pipeline.client.pipeline_proxy`,
+which adds the HMAC key). With neither, or when the daemon does not answer, every call raises an
+ApplicationError answered as 503 "pipeline daemon not reachable".
 """
 
 from __future__ import annotations
@@ -12,43 +14,62 @@ from django.conf import settings
 
 from qlf.dashboard.errors import ApplicationError
 
-__all__ = ["ACTIONS", "pipeline_action", "pipeline_reprocess", "pipeline_status"]
+__all__ = [
+    "ACTIONS",
+    "pipeline_action",
+    "pipeline_attach",
+    "pipeline_reprocess",
+    "pipeline_status",
+]
 
 ACTIONS = ("start", "stop", "reset")
 _UNREACHABLE = "pipeline daemon not reachable"
+_attached: Any = None
+
+
+def pipeline_attach(daemon: Any) -> None:
+    """Route control calls to ``daemon`` (an object with start/stop/reset/status/reprocess)
+    running in this process; ``None`` detaches it."""
+    global _attached
+    _attached = daemon
 
 
 def pipeline_status() -> dict[str, Any]:
-    return dict(_call("status"))
+    return _call("status")
 
 
-def pipeline_action(*, action: str) -> dict[str, Any]:
+def pipeline_action(*, action: str, confirm: bool = False) -> dict[str, Any]:
+    """start, stop or reset (reset only acts with ``confirm``: the operator confirmed)."""
     if action not in ACTIONS:
         raise ApplicationError(f"unknown action {action!r}", extra={"field": "action"})
-    # The operator's POST is the confirmation the daemon's reset asks for.
-    return dict(_call(action, *((True,) if action == "reset" else ())) or {})
+    return _call(action, confirm) if action == "reset" else _call(action)
 
 
 def pipeline_reprocess(*, expid: int) -> dict[str, Any]:
-    return dict(_call("reprocess", expid) or {})
+    return _call("reprocess", expid)
 
 
-def _call(method: str, *args):
+def _call(method: str, *args) -> dict[str, Any]:
     daemon = _daemon()
     try:
-        return getattr(daemon, method)(*args)
+        result = getattr(daemon, method)(*args)
+    except ApplicationError:
+        raise
     except Exception as exc:  # any transport failure of the remote call means unreachable
         raise ApplicationError(
             _UNREACHABLE, extra={"reason": str(exc) or type(exc).__name__}, status_code=503
         ) from exc
+    return result if isinstance(result, dict) else {"result": result}
 
 
 def _daemon():
+    if _attached is not None:
+        return _attached
     url = settings.QLF.get("PIPELINE_URL")
     if not url:
         raise ApplicationError(
             _UNREACHABLE, extra={"reason": "QLF_PIPELINE_URL is not set"}, status_code=503
         )
-    from qlf.pipeline.client import pipeline_proxy  # Pyro4 with the daemon's HMAC key
+    from qlf.pipeline.client import pipeline_proxy  # Pyro4 only when a daemon is configured
 
-    return pipeline_proxy(url, timeout=5)
+    return pipeline_proxy(url)
