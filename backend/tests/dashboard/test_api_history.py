@@ -113,6 +113,19 @@ def test_processes_filters_order_and_recent(viewer_client, history):
     assert bad.status_code == 400 and bad.json()["field"] == "status"
 
 
+def test_processes_by_start_time(viewer_client, history):
+    from datetime import UTC, datetime
+
+    from qlf.dashboard.models import Process
+
+    for expid, process in history.items():
+        Process.objects.filter(pk=process.pk).update(started=datetime(2026, 11, expid, tzinfo=UTC))
+    params = {"started_from": "2026-11-02T00:00:00Z", "started_to": "2026-11-04T12:00:00Z"}
+    assert _ids(viewer_client.get("/api/processes/", params)) == [4, 3, 2]
+    bad = viewer_client.get("/api/processes/", {"started_from": "soon"})
+    assert bad.status_code == 400 and bad.json()["field"] == "started_from"
+
+
 def test_recent_is_limited_to_ten(viewer_client, history):
     for _ in range(8):
         process_start(expid=1, cameras=["b0"])

@@ -68,6 +68,12 @@ class ProcessListApi(APIView):
     class FilterSerializer(_Filter):
         status = CsvField(choices=ProcessStatus.values, required=False)
         expid = serializers.IntegerField(required=False)
+        started_from = serializers.DateTimeField(
+            required=False, help_text="ISO 8601 time, e.g. 2026-11-22T00:00Z"
+        )
+        started_to = serializers.DateTimeField(
+            required=False, help_text="ISO 8601 time, e.g. 2026-11-22T00:00Z"
+        )
         ordering = serializers.ChoiceField(_ordering_choices(PROCESS_ORDERING), default="-id")
 
     @extend_schema(parameters=[FilterSerializer], responses=ProcessOutput(many=True))

@@ -39,6 +39,10 @@ def process_list(*, filters: dict[str, Any], ordering: str = "-id") -> QuerySet[
     query = _filter(Process.objects.all(), filters)
     if "expid" in filters:
         query = query.filter(exposure_id=filters["expid"])
+    if filters.get("started_from"):
+        query = query.filter(started__gte=filters["started_from"])
+    if filters.get("started_to"):
+        query = query.filter(started__lte=filters["started_to"])
     return _order(query, ordering.replace("expid", "exposure_id"), PROCESS_ORDERING, tiebreak="id")
 
 
