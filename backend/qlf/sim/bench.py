@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from qlf.sim.calibration import ensure_calibration
-from qlf.sim.exposure import simulate_exposure
+from qlf.sim.exposure import default_workers, simulate_exposure
 from qlf.sim.observation import FLAVORS
 from qlf.sim.profiles import PROFILES, get_profile, select_cameras
 
@@ -28,7 +28,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--profile", choices=sorted(PROFILES), default="desi")
     parser.add_argument("--flavor", choices=FLAVORS, default="science")
     parser.add_argument("--cameras", help="subset, e.g. b0,r0,z0 (default: all 30)")
-    parser.add_argument("--workers", type=int, help="render processes (default: min(2, cores))")
+    parser.add_argument(
+        "--workers", type=int, help="render processes (default: min(2, cores) for desi)"
+    )
     parser.add_argument("--keep", type=Path, help="write here instead of a temporary directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
 
@@ -36,7 +38,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     profile = get_profile(args.profile)
     cameras = select_cameras(profile, cameras=args.cameras)
-    workers = args.workers or min(2, os.cpu_count() or 1)
+    workers = args.workers or default_workers(profile, cameras)
     with tempfile.TemporaryDirectory(prefix="qlf-bench-sim-") as tmp:
         out = args.keep or Path(tmp)
         calib = Path(tmp) / "calib"
