@@ -158,9 +158,15 @@ def _run_jobs(jobs: list[CameraJob], night: int, *, pool, progress: bool, label:
     return [results[job.camera] for job in jobs]
 
 
-def _coerce_defects(defects: Iterable[Defect | str], cameras: list[str]) -> list[Defect]:
+def _coerce_defects(
+    defects: Iterable[Defect | str], cameras: list[str], nfiber: int
+) -> list[Defect]:
     out = [d if isinstance(d, Defect) else parse_defect(d) for d in defects]
     for defect in out:
+        fibers = defect.params.get("fibers", []) if defect.kind == "dead_fibers" else []
+        bad = [f for f in fibers if not 0 <= int(f) < nfiber]
+        if bad:
+            raise ValueError(f"dead_fibers:{defect.camera}: fibers {bad} outside 0-{nfiber - 1}")
         if defect.camera not in cameras:
             raise ValueError(
                 f"defect {defect.kind}: camera {defect.camera} is not simulated "
@@ -221,11 +227,13 @@ def simulate_exposure(
     if unknown:
         raise ValueError(f"camera(s) {', '.join(unknown)} not in profile {profile.name!r}")
     cameras = [c for c in camera_names(profile) if c in set(cameras)]
-    defect_list = _coerce_defects(defects, cameras)
+    defect_list = _coerce_defects(defects, cameras, profile.nfiber)
     info = exposure_info(
         expid=expid, night=night, flavor=flavor, program=program, exptime=exptime,
         tileid=tileid, start=start, seed=seed,
     )  # fmt: skip
+    calib_dir = Path(calib) if calib is not None else Path(out) / "calib"
+    ensure_calibration(calib_dir, profile, cameras, seed=instrument_seed)
     own_pool = None
     if pool is None:
         if workers is None:
@@ -234,7 +242,8 @@ def simulate_exposure(
     try:
         return _simulate(
             out, info, profile, cameras, defect_list, seed=seed, instrument_seed=instrument_seed,
-            calib=calib, pool=pool, progress=sys.stderr.isatty() if progress is None else progress,
+            calib_dir=calib_dir, pool=pool,
+            progress=sys.stderr.isatty() if progress is None else progress,
             began=began,
         )  # fmt: skip
     finally:
@@ -243,12 +252,10 @@ def simulate_exposure(
 
 
 def _simulate(
-    out, info, profile, cameras, defect_list, *, seed, instrument_seed, calib, pool, progress,
-    began,
+    out, info, profile, cameras, defect_list, *, seed, instrument_seed, calib_dir, pool,
+    progress, began,
 ) -> ExposureResult:  # fmt: skip
-    calib_dir = Path(calib) if calib is not None else Path(out) / "calib"
-    ensure_calibration(calib_dir, profile, cameras, seed=instrument_seed)
-
+    """Write the fibermap, render the cameras in ``pool``, then the truth and the raw file."""
     raw = raw_path(out, info.night, info.expid)
     raw.parent.mkdir(parents=True, exist_ok=True)
     tile = None
