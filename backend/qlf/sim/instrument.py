@@ -97,13 +97,6 @@ class CameraModel:
     def amp(self, name: str) -> AmpModel:
         return self.amps[AMPS.index(name)]
 
-    def fiberflat_at(self, wave: np.ndarray) -> np.ndarray:
-        """Fiber throughput interpolated at per-fiber wavelengths ``wave`` (nfiber, n)."""
-        out = np.empty(wave.shape)
-        for i in range(self.nfiber):
-            out[i] = np.interp(wave[i], self.flat_wave, self.fiberflat[i])
-        return out
-
 
 def camera_rng(seed: int, camera: str, *extra: int) -> np.random.Generator:
     """A generator seeded by ``seed``, the camera name and optional integers (e.g. EXPID)."""
