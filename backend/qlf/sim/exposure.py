@@ -8,6 +8,7 @@ fibermap and truth are written first, so when the raw file appears its companion
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import io
 import os
@@ -129,7 +130,9 @@ def camera_pool(workers: int) -> ProcessPoolExecutor | None:
     """
     if workers <= 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=_keep_freed_memory
+    )
     for _ in range(workers):
         pool.submit(_ready)
     return pool
@@ -137,6 +140,22 @@ def camera_pool(workers: int) -> ProcessPoolExecutor | None:
 
 def _ready() -> bool:
     return True
+
+
+def _keep_freed_memory() -> None:
+    """Worker initializer: let glibc keep freed memory instead of returning it to the kernel.
+
+    A camera allocates and frees tens of arrays of 8–32 MB; by default glibc unmaps or trims
+    them, and the next camera faults in fresh zeroed pages again — a fifth of a worker's time
+    spent in the kernel. Raising the mmap and trim thresholds keeps them in the heap. A no-op
+    where glibc is absent.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 * 1024 * 1024)  # M_MMAP_THRESHOLD (its maximum)
+        libc.mallopt(-1, 512 * 1024 * 1024)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 def _run_jobs(jobs: list[CameraJob], night: int, *, pool, progress: bool, label: str):

@@ -129,7 +129,10 @@ def _plan(model: CameraModel, job: CameraJob, rng: np.random.Generator) -> Camer
 
 
 def render_camera(job: CameraJob) -> RenderedCamera:
-    """Render ``job.camera`` of an exposure. Deterministic in (seed, expid, camera)."""
+    """Render ``job.camera`` of an exposure. Deterministic in (seed, expid, camera).
+
+    Not thread-safe: work arrays are reused from one call to the next in a process.
+    """
     model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
     rng = camera_rng(job.seed, job.camera, job.expid)
     plan = _plan(model, job, rng)
@@ -142,7 +145,8 @@ def render_camera(job: CameraJob) -> RenderedCamera:
     traces = model.traces.shifted(plan.dx, plan.dy)
     xsigma = model.traces.xsigma * plan.psf_factor
     pad = int(np.ceil(5 * xsigma.max())) + 2
-    canvas = np.zeros((nrows, ncols + 2 * pad), dtype=np.float32)
+    canvas = _scratch("canvas", (nrows, ncols + 2 * pad), np.float32)
+    canvas.fill(0.0)
     image = canvas[:, pad : pad + ncols]
     wsigma = model.wsigma * plan.psf_factor
     live = np.ones(model.nfiber, dtype=bool)
@@ -166,6 +170,24 @@ def render_camera(job: CameraJob) -> RenderedCamera:
     truth = _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated)
     truth.update(extra)
     return RenderedCamera(job.camera, pixels, truth, plan.truncate)
+
+
+_SCRATCH: dict[tuple, np.ndarray] = {}
+
+
+def _scratch(name: str, shape: tuple[int, int], dtype) -> np.ndarray:
+    """A work array kept for the next camera of the same shape (contents undefined).
+
+    A process renders its cameras one after another; reusing the few 70 MB arrays spares
+    the kernel from mapping and zeroing fresh pages for each camera (a quarter of the time).
+    """
+    key = (name, tuple(shape), np.dtype(dtype).str)
+    buffer = _SCRATCH.get(key)
+    if buffer is None:
+        for old in [k for k in _SCRATCH if k[0] == name]:
+            del _SCRATCH[old]
+        buffer = _SCRATCH[key] = np.empty(shape, dtype=dtype)
+    return buffer
 
 
 def _row_dispersion(wave: np.ndarray) -> np.ndarray:
@@ -369,10 +391,10 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int]]:
     (fresh pages are costly at 17 Mpixel).
     """
     geom = model.geometry
-    raw = np.empty(geom.raw_shape, dtype=np.float32)
+    raw = _scratch("raw", geom.raw_shape, np.float32)
     qrows, qcols = geom.quadrant("A")
-    noise = np.empty((qrows.stop - qrows.start, qcols.stop - qcols.start), dtype=np.float32)
-    work = np.empty((geom.nrows_amp, geom.ncols_amp), dtype=np.float32)
+    noise = _scratch("noise", (qrows.stop - qrows.start, qcols.stop - qcols.start), np.float32)
+    work = _scratch("work", (geom.nrows_amp, geom.ncols_amp), np.float32)
     saturated = []
     for i, amp in enumerate(AMPS):
         qrows, qcols = geom.quadrant(amp)
