@@ -7,9 +7,10 @@ source scripts/env.sh
 qlf_setup_python
 
 # Database tests run against Postgres when one answers locally (pytest-django creates and drops
-# test_* databases, one per xdist worker); otherwise against SQLite.
+# test_* databases, one per xdist worker; the process id keeps concurrent runs apart);
+# otherwise against SQLite.
 if [ -z "${DATABASE_URL:-}" ] && "$VENV/bin/python" -c 'import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()' 2>/dev/null; then
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/qlf_test"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/qlf_test_$$"
   echo "== database tests use Postgres on 127.0.0.1:5432"
 fi
 

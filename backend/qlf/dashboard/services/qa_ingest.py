@@ -1,7 +1,8 @@
 """Ingesting one camera's QA document: Job + StepRun + Metric rows in one transaction.
 
 Idempotent: the document's digest is kept on the job and an identical document changes nothing.
-Fast: one locked read of the process, bulk inserts of the steps and metric elements.
+Fast: one locked read of job and process, one multi-row statement each for steps, metric
+elements and night statistics.
 """
 
 from __future__ import annotations
@@ -9,38 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 from django.db import connection, transaction
 
 from qlf.dashboard.errors import ApplicationError
-from qlf.dashboard.models import Job, JobStatus, Metric, Process, StepRun, StepState
-from qlf.dashboard.selectors.mapping import mapping_amp_keys
+from qlf.dashboard.models import Job, JobStatus, Process, StepRun, StepState
 from qlf.dashboard.services.bulk_sql import insert_rows
 from qlf.dashboard.services.exposures import parse_time
-from qlf.dashboard.services.metric_nights import metric_night_add, metric_night_refresh
+from qlf.dashboard.services.metric_rows import metric_rows_replace
 from qlf.dashboard.services.processes import process_refresh_qa
-from qlf.dashboard.services.qa_elements import qa_elements, qa_validate
+from qlf.dashboard.services.qa_elements import qa_validate
 
 __all__ = ["job_ingest_qa", "qa_digest"]
-
-
-class MetricRow(NamedTuple):
-    job_id: int
-    step: str
-    key: str
-    index: str
-    value: float | None
-    status: str
-    camera: str
-    expid: int
-    night: int
-    mjd: float | None
-    flavor: str
-
-
-_METRIC_PG_TYPES = ("bigint", "text", "text", "text", "float8", "text", "text", "int", "int",
-                    "float8", "text")  # fmt: skip
 
 
 def qa_digest(qa: dict) -> str:
@@ -55,6 +36,29 @@ def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job
     qa_validate(qa)
     digest = qa_digest(qa)
     _relax_commit()
+    job, process = _locked_job(process_id, qa["CAMERA"])
+    if qa["EXPID"] != process.exposure_id:
+        raise ApplicationError(f"QA of exposure {qa['EXPID']} given to process {process_id}")
+    if job.qa_digest == digest:
+        return job
+    _update_job(job, qa, digest, qa_path)
+    _store_steps(job, qa)
+    metric_rows_replace(job=job, process=process, qa=qa)
+    process_refresh_qa(process=process, camera=job.camera, qa_status=job.qa_status)
+    return job
+
+
+def _locked_job(process_id: int, camera: str) -> tuple[Job, Process]:
+    """The job and its process (with the exposure), both rows locked, in one query; the job is
+    created (under the process lock) if the process did not list the camera."""
+    job = (
+        Job.objects.select_for_update(of=("self", "process"))
+        .select_related("process__exposure")
+        .filter(process_id=process_id, camera=camera)
+        .first()
+    )
+    if job is not None:
+        return job, job.process
     process = (
         Process.objects.select_for_update(of=("self",))
         .select_related("exposure")
@@ -63,16 +67,8 @@ def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job
     )
     if process is None:
         raise ApplicationError(f"process {process_id} does not exist", status_code=404)
-    if qa["EXPID"] != process.exposure_id:
-        raise ApplicationError(f"QA of exposure {qa['EXPID']} given to process {process_id}")
-    job, _ = Job.objects.get_or_create(process=process, camera=qa["CAMERA"])
-    if job.qa_digest == digest:
-        return job
-    _update_job(job, qa, digest, qa_path)
-    _store_steps(job, qa)
-    _store_metrics(job, process, qa)
-    process_refresh_qa(process=process, camera=job.camera, qa_status=job.qa_status)
-    return job
+    job, _ = Job.objects.get_or_create(process=process, camera=camera)
+    return job, process
 
 
 def _update_job(job: Job, qa: dict, digest: str, qa_path: str | Path) -> None:
@@ -112,27 +108,6 @@ def _store_steps(job: Job, qa: dict) -> None:
         rows,
         on_conflict=f"ON CONFLICT ({q('job_id')}, {q('name')}) DO UPDATE SET {update}, {keep}",
     )
-
-
-def _store_metrics(job: Job, process: Process, qa: dict) -> None:
-    """Replace the trend rows of this exposure and camera, unless a newer process owns them."""
-    same = Metric.objects.filter(camera=job.camera, night=process.night, expid=process.exposure_id)
-    owners = set(same.values_list("job__process_id", flat=True).distinct())
-    if any(owner > process.pk for owner in owners):
-        return
-    if owners:
-        same.delete()
-    exposure = process.exposure
-    rows = [
-        MetricRow(job.pk, e.step, e.key, e.index, e.value, e.status, job.camera,
-                  exposure.expid, exposure.night, exposure.mjd, exposure.flavor)
-        for e in qa_elements(qa, amp_keys=mapping_amp_keys())
-    ]  # fmt: skip
-    insert_rows(Metric._meta.db_table, MetricRow._fields, _METRIC_PG_TYPES, rows)
-    if owners:
-        metric_night_refresh(night=exposure.night, camera=job.camera)
-    else:
-        metric_night_add(metrics=rows)
 
 
 def _relax_commit() -> None:
