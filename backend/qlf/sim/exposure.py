@@ -92,15 +92,23 @@ def _primary_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def _camera_task(job: CameraJob, night: int) -> tuple[str, bytes | None, dict, float | None, float]:
-    """Worker: render one camera and compress it.
+@dataclass(frozen=True)
+class _CameraOutput:
+    """What a worker sends back: the compressed HDU (None if missing) and the truth."""
 
-    Returns (camera, HDU bytes or None, truth, truncation fraction or None, CPU seconds).
-    """
+    camera: str
+    hdu: bytes | None
+    truth: dict[str, Any]
+    truncate: float | None
+    cpu_seconds: float
+
+
+def _camera_task(job: CameraJob, night: int) -> _CameraOutput:
+    """Worker: render one camera and compress it."""
     start = time.process_time()
     rendered = render_camera(job)
     if rendered.pixels is None:
-        return job.camera, None, rendered.truth, None, time.process_time() - start
+        return _CameraOutput(job.camera, None, rendered.truth, None, time.process_time() - start)
     model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
     header = camera_header(
         model.profile,
@@ -112,7 +120,9 @@ def _camera_task(job: CameraJob, night: int) -> tuple[str, bytes | None, dict, f
         readnoise=[a.readnoise for a in model.amps],
     )
     data = rice_image_hdu_bytes(rendered.pixels, header, job.camera.upper())
-    return job.camera, data, rendered.truth, rendered.truncate, time.process_time() - start
+    return _CameraOutput(
+        job.camera, data, rendered.truth, rendered.truncate, time.process_time() - start
+    )
 
 
 def default_workers(profile: Profile | str, cameras: Iterable[str]) -> int:
@@ -170,7 +180,7 @@ def _run_jobs(jobs: list[CameraJob], night: int, *, pool, progress: bool, label:
             futures = [pool.submit(_camera_task, job, night) for job in jobs]
             for future in as_completed(futures):
                 result = future.result()
-                results[result[0]] = result
+                results[result.camera] = result
                 bar.update()
     finally:
         bar.close()
@@ -306,17 +316,17 @@ def _simulate(
                         label=f"expid {info.expid}")  # fmt: skip
 
     # Cameras in instrument order; a truncated camera goes last and the file is cut inside it.
-    results.sort(key=lambda r: r[3] is not None)
+    results.sort(key=lambda r: r.truncate is not None)
     blocks = [_primary_bytes(), _hdu_bytes(fits.ImageHDU(header=spec_header(info), name="SPEC"))]
     truncated = None
-    for camera, data, _truth, cut, _seconds in results:
-        if data is None:
+    for result in results:
+        if result.hdu is None:
             continue
-        if cut is not None:
-            keep = max(1, int(len(data) * cut))
-            data = data[:keep]
-            truncated = camera
-        blocks.append(data)
+        if result.truncate is not None:
+            blocks.append(result.hdu[: max(1, int(len(result.hdu) * result.truncate))])
+            truncated = result.camera
+        else:
+            blocks.append(result.hdu)
 
     truth = _truth_document(info, profile, seed, instrument_seed, results, defect_list,
                             raw=raw, fibermap=fibermap_file, calib_dir=calib_dir,
@@ -330,7 +340,7 @@ def _simulate(
         fibermap=fibermap_file,
         calib_dir=calib_dir,
         seconds=time.perf_counter() - began,
-        camera_seconds={r[0]: r[4] for r in results},
+        camera_seconds={r.camera: r.cpu_seconds for r in results},
     )
 
 
@@ -349,12 +359,12 @@ def _truth_document(
 ) -> dict[str, Any]:
     cameras = {}
     records = []
-    for camera, _data, truth, _cut, _seconds in sorted(results, key=lambda r: r[0]):
-        truth = dict(truth)
+    for result in results:
+        truth = dict(result.truth)
         records += truth.pop("DEFECTS")
-        if camera == truncated:
+        if result.camera == truncated:
             truth["TRUNCATED"] = True
-        cameras[camera] = truth
+        cameras[result.camera] = truth
     order = {name: i for i, name in enumerate(camera_names(profile))}
     cameras = dict(sorted(cameras.items(), key=lambda kv: order[kv[0]]))
     records.sort(key=lambda d: (order[d["camera"]], d["kind"]))
