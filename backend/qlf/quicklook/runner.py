@@ -137,6 +137,7 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
             )
             doc = _header_document(raw, camera)
             frame = raw.read_camera(camera)
+            doc["AMPS"] = frame.amp_names
             products = _products(task, raw, frame)
             steps = load_mapping(raw.flavor, task.mapping_dir)
             spec = spec_for_night(load_spec_versions(task.specs_dir or DEFAULT_SPECS_DIR), night)

@@ -11,7 +11,11 @@ The version in force on a night is the one with the latest ``effective_night`` n
 A threshold is looked up as ``flavor/PROGRAM``, then ``flavor``, then ``default``. Its REF is
 a number, a list (per element), an object keyed by camera (``r3``) or arm (``r``), or
 ``"calib:<name>"`` — a per-camera reference taken from the calibration (bias, readnoise,
-nfiber), so one file serves every camera of any instrument size.
+nfiber). The ranges may also be keyed by camera or arm.
+
+Thresholds describe one instrument: the shipped files in ``specs/desi`` fit the full-size
+instrument (and its simulation); ``specs/mini`` fits the small simulated one used in tests
+and demos, whose rows hold ten times more light (S/N and lit fractions differ).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ __all__ = [
     "spec_for_night",
 ]
 
-DEFAULT_SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
+DEFAULT_SPECS_DIR = Path(__file__).resolve().parents[2] / "specs" / "desi"
 
 
 @dataclass(frozen=True)
@@ -65,19 +69,21 @@ class SpecVersion:
         entry = next((entries[c] for c in candidates if c and c in entries), None)
         if entry is None:
             return None
+        references = references or {}
         return Threshold(
-            ref=_resolve_ref(entry["REF"], camera, references or {}),
-            normal_range=tuple(entry["NORMAL_RANGE"]),
-            warn_range=tuple(entry["WARN_RANGE"]),
+            ref=_resolve(entry["REF"], camera, references),
+            normal_range=tuple(_resolve(entry["NORMAL_RANGE"], camera, references)),
+            warn_range=tuple(_resolve(entry["WARN_RANGE"], camera, references)),
         )
 
 
-def _resolve_ref(ref: Any, camera: str, references: dict[str, Any]) -> Any:
-    if isinstance(ref, str) and ref.startswith("calib:"):
-        return references.get(ref.removeprefix("calib:"))
-    if isinstance(ref, dict) and (camera in ref or camera[0] in ref):
-        return ref.get(camera, ref.get(camera[0]))
-    return ref
+def _resolve(value: Any, camera: str, references: dict[str, Any]) -> Any:
+    """A REF or range for one camera: per camera, per arm, from the calibration, or as is."""
+    if isinstance(value, str) and value.startswith("calib:"):
+        return references.get(value.removeprefix("calib:"))
+    if isinstance(value, dict) and (camera in value or camera[0] in value):
+        return value.get(camera, value.get(camera[0]))
+    return value
 
 
 def load_spec_versions(directory: Path | str) -> list[SpecVersion]:

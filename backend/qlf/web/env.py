@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qlf.quicklook.specs import DEFAULT_SPECS_DIR
+
 __all__ = ["REPO_DIR", "Env", "read_env"]
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
@@ -51,7 +53,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         data_dir=_path(environ, "QLF_DATA_DIR", var_dir / "data"),
         scratch_dir=_path(environ, "QLF_SCRATCH_DIR", var_dir / "scratch"),
         calib_dir=_path(environ, "QLF_CALIB_DIR", var_dir / "calib"),
-        specs_dir=_path(environ, "QLF_SPECS_DIR", BACKEND_DIR / "specs"),
+        specs_dir=_path(environ, "QLF_SPECS_DIR", DEFAULT_SPECS_DIR),
         mapping_dir=_path(environ, "QLF_MAPPING_DIR", BACKEND_DIR / "ql_mapping"),
         pipeline_url=environ.get("QLF_PIPELINE_URL") or None,
         executor=environ.get("QLF_EXECUTOR", "local"),

@@ -80,13 +80,17 @@ class RawExposure:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 self._hdul = fits.open(self.path, memmap=False, lazy_load_hdus=False)
+                self._hdul.verify("silentfix")
         except FileNotFoundError:
             raise RawFormatError(path, "no such file") from None
-        except (OSError, ValueError, Warning) as exc:
+        except (OSError, ValueError) as exc:
             raise RawFormatError(path, f"not a readable FITS file ({exc})") from exc
+        # a truncated file still opens; only the cameras whose data are cut will fail
+        self.notes = [str(w.message) for w in caught]
+        self.size = self.path.stat().st_size
         self._index = {
             str(hdu.name).strip().lower(): i for i, hdu in enumerate(self._hdul) if hdu.name
         }
@@ -142,10 +146,20 @@ class RawExposure:
         camera = camera.lower()
         if camera not in self._index:
             present = ", ".join(self.cameras) or "none"
+            hint = f"; {self.notes[0]}" if self.notes else ""
             raise RawFormatError(
-                self.path, f"no HDU {camera.upper()} (cameras present: {present})", camera=camera
+                self.path,
+                f"no HDU {camera.upper()} (cameras present: {present}){hint}",
+                camera=camera,
             )
         hdu = self._hdul[self._index[camera]]
+        end = hdu._data_offset + hdu._data_size
+        if end > self.size:
+            raise RawFormatError(
+                self.path,
+                f"truncated file: the camera's data end at byte {end}, the file has {self.size}",
+                camera=camera,
+            )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")

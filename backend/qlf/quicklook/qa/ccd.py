@@ -10,6 +10,8 @@ __all__ = ["BiasAmp", "CosmicsRate", "LitFracAmp", "NoiseAmp"]
 
 #: Cosmic rays also land during the readout of a frame (≈1 min), also for zero exposures.
 READOUT_S = 60.0
+#: Pixel size of the CCDs, cm (15 µm): rates are per cm² so that any CCD size compares.
+PIXEL_CM = 15e-4
 
 
 @register
@@ -63,10 +65,15 @@ class CosmicsRate(Metric):
     key = "COSMICS_RATE"
     granularity = "amp"
     flavors = ("zero", "dark")
-    units = "hits / amp / min"
-    description = "Cosmic-ray hits per amplifier per minute of exposure plus readout."
+    units = "hits / cm² / min"
+    description = (
+        "Cosmic-ray hits per amplifier, per cm² of its area and per minute of exposure plus "
+        "readout."
+    )
 
     def compute(self, products):
+        pre = products.preproc
         minutes = (max(products.info.exptime, 0.0) + READOUT_S) / 60.0
-        hits = products.preproc.ncosmic
-        return {self.key: (hits / minutes).tolist(), "COSMICS_AMP": hits.tolist()}
+        area = np.array([pre.amp_pixels(i).size for i in range(len(pre.amp_names))]) * PIXEL_CM**2
+        hits = pre.ncosmic
+        return {self.key: (hits / area / minutes).tolist(), "COSMICS_AMP": hits.tolist()}

@@ -10,6 +10,8 @@ from qlf.quicklook.stats import nanmedian
 
 __all__ = ["NGoodFib", "XWSigma", "XYShifts"]
 
+MIN_FRACTION_OF_MEDIAN = 0.2
+
 
 @register
 class XYShifts(Metric):
@@ -60,7 +62,7 @@ class NGoodFib(Metric):
     units = "fibers"
     description = (
         "Fibers whose integrated flux, corrected for light spilled from their neighbours, "
-        "exceeds 5 × its expected noise."
+        "exceeds 5 × its expected noise and a fifth of the median fiber's."
     )
 
     def compute(self, products):
@@ -71,7 +73,9 @@ class NGoodFib(Metric):
         own = _crosstalk_matrix(products)
         flux = np.linalg.solve(own, measured)
         snr = flux / np.maximum(noise, 1e-9)
-        good = snr > 5.0
+        # light scattered from bright neighbours beyond the Gaussian core gives a dead fiber
+        # a few per cent of a live one's flux: a live fiber also needs a fifth of the median
+        good = (snr > 5.0) & (flux > MIN_FRACTION_OF_MEDIAN * np.median(flux))
         return {
             self.key: int(good.sum()),
             "GOOD_FIBERS": good.astype(int).tolist(),

@@ -93,17 +93,21 @@ class FidSnrTgt(Metric):
     units = "S/N per √Å"
     description = (
         "Per target class, median S/N per √Å in the band at magnitude 22 from a fit of "
-        "SNR = t·a·x / √(t(a·x + b)) over the class's targets, x = 10^(−0.4(mag − 22.5))."
+        "SNR = t·a·x / √(t(a·x + b)) over the class's targets, x = 10^(−0.4(mag − 22.5)) "
+        "(over all targets when the class has fewer than three)."
     )
 
     def compute(self, products):
         phot = products.memo("target_photometry", target_photometry)
         t = products.info.exptime
         x_fid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
-        values, fits = {}, {}
+        overall = fit_snr_model(phot["flux"], phot["snr"], t)
+        values, fits = {}, {"ALL": list(overall) if overall else None}
         for cls in sorted(set(phot["class"])):
             sel = phot["class"] == cls
-            fit = fit_snr_model(phot["flux"][sel], phot["snr"][sel], t)
+            # a class with too few targets for its own fit takes the fit over all targets:
+            # the S/N scaling is the instrument's, the class only shifts it slightly
+            fit = fit_snr_model(phot["flux"][sel], phot["snr"][sel], t) or overall
             values[cls] = float(snr_model(x_fid, *fit, t)) if fit else None
             fits[cls] = list(fit) if fit else None
         return {

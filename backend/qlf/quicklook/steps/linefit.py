@@ -53,16 +53,22 @@ def fit_gaussians(
     variance: np.ndarray | None = None,
     sigma0: float = 1.0,
     iterations: int = 8,
+    fit_background: bool = True,
 ) -> GaussianFit:
     """Fit ``bg + A·∫G(μ, σ)`` to each row of ``cutouts`` (shape (n, m)) by Gauss-Newton.
 
-    Starting values come from the moments of the background-subtracted cutout.
+    Starting values come from the moments of the background-subtracted cutout. With
+    ``fit_background=False`` the background is held at zero: for cutouts whose continuum was
+    already removed, where a free constant would trade off against the wings and bias σ low.
     """
     data = np.asarray(cutouts, dtype=float)
     n, m = data.shape
     x = np.arange(m, dtype=float)[None, :]
     w = 1.0 / np.maximum(variance, 1e-6) if variance is not None else np.ones_like(data)
     bg = np.minimum(data[:, :2].mean(axis=1), data[:, -2:].mean(axis=1))
+    if not fit_background:
+        bg = np.zeros(n)
+    nfit = 4 if fit_background else 3
     positive = np.clip(data - bg[:, None], 0, None)
     amp = positive.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -74,8 +80,8 @@ def fit_gaussians(
     for _ in range(iterations):
         model = _model(x, *(params[:, k : k + 1] for k in range(4)))
         residual = data - model
-        jac = np.empty((n, m, 4))
-        for k in range(4):
+        jac = np.empty((n, m, nfit))
+        for k in range(nfit):
             step = eps[k] * np.maximum(np.abs(params[:, k]), 1.0)
             shifted = params.copy()
             shifted[:, k] += step
@@ -85,12 +91,12 @@ def fit_gaussians(
         jtw = jac * w[:, :, None]
         normal = np.einsum("nmi,nmj->nij", jtw, jac)
         rhs = np.einsum("nmi,nm->ni", jtw, residual)
-        normal += np.eye(4)[None] * 1e-9
+        normal += np.eye(nfit)[None] * 1e-9
         try:
             delta = np.linalg.solve(normal, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            delta = np.linalg.lstsq(normal.reshape(-1, 4), rhs.ravel(), rcond=None)[0].reshape(n, 4)
-        params += delta
+        except np.linalg.LinAlgError:  # a singular cutout (all zeros): leave it unfitted
+            delta = np.full((n, nfit), np.nan)
+        params[:, :nfit] += delta
         params[:, 2] = np.clip(params[:, 2], 0.2, m)
         params[:, 1] = np.clip(params[:, 1], -1.0, m)
     model = _model(x, *(params[:, k : k + 1] for k in range(4)))

@@ -96,14 +96,14 @@ def _overscan(
 ) -> tuple[float, float, np.ndarray | None]:
     """Bias level, read noise (ADU) and, if needed, the per-row bias profile of one amp."""
     overscan = amp_overscan.astype(np.float32)
-    level, noise = _clipped_mean_std(overscan.ravel())
+    level, _ = _clipped_mean_std(overscan.ravel())
     row_level = np.median(overscan, axis=1)
     smooth = ndimage.uniform_filter1d(row_level, size=min(config.row_smooth, len(row_level)))
-    if np.ptp(smooth) > config.row_step_adu:
-        # noise measured around the row profile, so the wander does not inflate it
-        _, noise = _clipped_mean_std((overscan - smooth[:, None]).ravel())
-        return level, _analog_noise(noise), smooth.astype(np.float32)
-    return level, _analog_noise(noise), None
+    # noise measured around the smoothed row profile, so a slow wander of the bias does not
+    # inflate it (the profile averages rows × columns pixels: its own noise is negligible)
+    _, noise = _clipped_mean_std((overscan - smooth[:, None]).ravel())
+    profile = smooth.astype(np.float32) if np.ptp(smooth) > config.row_step_adu else None
+    return level, _analog_noise(noise), profile
 
 
 def _analog_noise(std_adu: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import erf
 
 from qlf.quicklook.psf import TraceSet
 from qlf.quicklook.stats import nanmedian
@@ -108,6 +109,26 @@ class LineFits:
         return _nanmedian(self.xsigma)
 
 
+def _integrated_gaussian(x: np.ndarray, mu: np.ndarray, sigma: float) -> np.ndarray:
+    """Fraction of a unit Gaussian (μ, σ) falling in the pixel centred on ``x``."""
+    scale = np.sqrt(2.0) * sigma
+    return 0.5 * (erf((x + 0.5 - mu) / scale) - erf((x - 0.5 - mu) / scale))
+
+
+def _remove_slope(cutouts: np.ndarray, edge: int = 2) -> np.ndarray:
+    """Subtract from each cutout the straight line through the means of its two ends.
+
+    Under a weak line on a bright, sloping continuum (bright-time sky) a constant background
+    would pull the fitted centre towards the brighter side.
+    """
+    n = cutouts.shape[1]
+    left = cutouts[:, :edge].mean(axis=1)
+    right = cutouts[:, -edge:].mean(axis=1)
+    t = (np.arange(n) - (edge - 1) / 2) / (n - edge)
+    baseline = left[:, None] + (right - left)[:, None] * t[None, :]
+    return cutouts - baseline + np.minimum(left, right)[:, None]
+
+
 def _nanmedian(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else float("nan")
@@ -119,7 +140,7 @@ def fit_lines(
     traces: TraceSet,
     wavelengths: np.ndarray,
     *,
-    half_window: int = 5,
+    half_window: int = 6,
     min_snr: float = 10.0,
 ) -> LineFits:
     """Fit each line in each fiber along the rows (extracted flux) and across the columns.
@@ -146,7 +167,7 @@ def fit_lines(
     cut = extraction.flux[fiber_idx[:, None], rows]
     var = extraction.variance[fiber_idx[:, None], rows]
     usable = np.isfinite(cut).all(axis=1) & ~extraction.masked[fiber_idx[:, None], rows].any(axis=1)
-    cut = np.nan_to_num(cut)
+    cut = _remove_slope(np.nan_to_num(cut))
     var = np.nan_to_num(var, nan=1.0)
     along = fit_gaussians(cut, variance=np.maximum(var, 1.0))
     noise = np.sqrt(np.maximum(var, 1.0).sum(axis=1))
@@ -160,14 +181,31 @@ def fit_lines(
     # across the dispersion: sum three rows around the line, minus the continuum beside it
     line_row = np.rint(y_pred[fiber_idx, line_idx] + np.nan_to_num(dy)).astype(np.int64)
     xc = np.rint(x_line[fiber_idx, line_idx]).astype(np.int64)
-    xoff = np.arange(-4, 5)
-    ok = good & (line_row - 8 >= 0) & (line_row + 8 < nrow) & (xc - 4 >= 0) & (xc + 4 < ncol)
+    # ±3 columns: the neighbouring fibers (7.25 px away) stay out of the window even for a
+    # broad PSF; the continuum is removed, so the background is held at zero
+    xoff = np.arange(-3, 4)
+    ok = good & (line_row - 8 >= 0) & (line_row + 8 < nrow) & (xc - 3 >= 0) & (xc + 3 < ncol)
     if ok.any():
         f, r, c = fiber_idx[ok], line_row[ok], xc[ok]
         cols = c[:, None] + xoff
         peak = sum(image[(r + k)[:, None], cols] for k in (-1, 0, 1))
         side = sum(image[(r + k)[:, None], cols] for k in (-8, -7, -6, 6, 7, 8)) / 2.0
-        across = fit_gaussians(peak - side, variance=np.maximum(peak + side, 1.0))
+        profile = peak - side
+        across = fit_gaussians(profile, variance=np.maximum(peak + side, 1.0), fit_background=False)
+        # second pass without the wings of the two neighbouring fibers' lines, modelled from
+        # the first pass (their own amplitudes, the median width), which a broad PSF spreads
+        # into the window
+        amplitude = np.full((nfiber, nline), np.nan)
+        amplitude[f, line_idx[ok]] = across.amplitude
+        sigma = _nanmedian(across.sigma)
+        for neighbour in (f - 1, f + 1):
+            inside = (neighbour >= 0) & (neighbour < nfiber)
+            nb = np.clip(neighbour, 0, nfiber - 1)
+            nb_amp = np.where(inside, amplitude[nb, line_idx[ok]], 0.0)
+            nb_x = x_line[nb, line_idx[ok]] - c
+            wing = _integrated_gaussian(xoff[None, :], nb_x[:, None], sigma) * nb_amp[:, None]
+            profile = profile - np.nan_to_num(wing)
+        across = fit_gaussians(profile, variance=np.maximum(peak + side, 1.0), fit_background=False)
         sel = np.isfinite(across.sigma) & (across.sigma < 4)
         out["xsigma"][f[sel], line_idx[ok][sel]] = across.sigma[sel]
     return LineFits(np.asarray(wavelengths, float), **out)
