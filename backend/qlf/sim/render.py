@@ -166,8 +166,9 @@ def render_camera(job: CameraJob) -> RenderedCamera:
         _splat_fibers(canvas, pad, x, rows_e, xsigma)
 
     cosmics = _finish_electrons(image, model, plan, job, rng)
-    pixels, saturated = _digitize(image, model, plan, rng)
+    pixels, saturated, litfrac = _digitize(image, model, plan, rng)
     truth = _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated)
+    truth["LITFRAC_AMP"] = [round(v, 6) for v in litfrac]
     truth.update(extra)
     return RenderedCamera(job.camera, pixels, truth, plan.truncate)
 
@@ -383,12 +384,13 @@ def _bias_rows(nrows: int, data_rows: slice, amplitude: float, rng) -> np.ndarra
     return amplitude * pattern / peak if peak > 0 else pattern
 
 
-def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int]]:
+def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[float]]:
     """Raw ADU, amp by amp: bias(row) + (e + √(e + rn²)·N(0,1)) / gain, clipped to 16 bits.
 
     Each amp's quadrant gets one normal draw per pixel: scaled by the read noise in the
     prescan and overscan, by √(e + rn²) in the data section. Buffers are reused across amps
-    (fresh pages are costly at 17 Mpixel).
+    (fresh pages are costly at 17 Mpixel). Also returns, per amp, the saturated data pixels
+    and the fraction of data pixels above 5 × read noise (LITFRAC_AMP).
     """
     geom = model.geometry
     raw = _scratch("raw", geom.raw_shape, np.float32)
@@ -396,6 +398,7 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int]]:
     noise = _scratch("noise", (qrows.stop - qrows.start, qcols.stop - qcols.start), np.float32)
     work = _scratch("work", (geom.nrows_amp, geom.ncols_amp), np.float32)
     saturated = []
+    litfrac = []
     for i, amp in enumerate(AMPS):
         qrows, qcols = geom.quadrant(amp)
         secs = geom.sections(amp)
@@ -416,13 +419,14 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int]]:
         np.sqrt(work, out=work)
         work *= noise[dq]
         work += electrons
+        litfrac.append(float(np.count_nonzero(work > 5 * plan.readnoise[i]) / work.size))
         work *= np.float32(1.0 / plan.gain[i])
         work += bias[dq[0]]
         quadrant[dq] = work
         saturated.append(int(np.count_nonzero(work >= model.amps[i].saturation)))
     np.rint(raw, out=raw)
     np.clip(raw, 0, _ADU_MAX, out=raw)
-    return raw.astype(np.uint16), saturated
+    return raw.astype(np.uint16), saturated, litfrac
 
 
 def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any]:

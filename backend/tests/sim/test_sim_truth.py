@@ -252,3 +252,21 @@ def test_snr_model_is_consistent(exposures):
         assert written.camera_truth(camera)["FIDSNR"] == pytest.approx(expected)
         assert model["band"] == BANDS[camera[0]][0]
         assert AMPS  # amps listed in truth order
+
+
+@pytest.mark.parametrize("flavor", ["zero", "flat", "science"])
+def test_litfrac_matches_the_pixels(exposures, flavor):
+    written = exposures[flavor]
+    for camera in CAMERAS:
+        truth = written.camera_truth(camera)
+        image = electrons(written.raw, camera)
+        with open_raw(written.raw) as raw:
+            amps = raw.read_camera(camera).amps
+        for i, amp in enumerate(amps):
+            measured = np.mean(image[amp.ccd] > 5 * truth["NOISE_AMP"][i])
+            # the per-row overscan mean differs from the true bias by ~rn/√32
+            assert measured == pytest.approx(truth["LITFRAC_AMP"][i], abs=0.01)
+        if flavor == "zero":
+            assert max(truth["LITFRAC_AMP"]) < 0.002
+        if flavor == "flat":
+            assert min(truth["LITFRAC_AMP"]) > 0.3
