@@ -50,6 +50,9 @@ def _bench(args, root: Path) -> int:
         QLF_CALIB_DIR=str(dirs["calib"]),
         QLF_VAR_DIR=str(dirs["var"]),
     )
+    specs = Path(__file__).resolve().parents[2] / "specs" / args.profile
+    if specs.is_dir() and "QLF_SPECS_DIR" not in os.environ:
+        os.environ["QLF_SPECS_DIR"] = str(specs)  # thresholds of the simulated instrument
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:

@@ -62,8 +62,9 @@ def read_config(environ: Mapping[str, str] | None = None, **overrides) -> Pipeli
         "data_dir": env.data_dir,
         "scratch_dir": env.scratch_dir,
         "calib_dir": env.calib_dir,
-        "specs_dir": env.specs_dir,
-        "mapping_dir": env.mapping_dir,
+        # Unset: None, so the runner applies its own defaults (the shipped thresholds).
+        "specs_dir": env.specs_dir if environ.get("QLF_SPECS_DIR") else None,
+        "mapping_dir": env.mapping_dir if environ.get("QLF_MAPPING_DIR") else None,
         "var_dir": env.var_dir,
         "arms": _arms(environ.get("QLF_ARMS", "b,r,z")),
         "spectrographs": _spectrographs(environ.get("QLF_SPECTROGRAPHS", "0-9")),

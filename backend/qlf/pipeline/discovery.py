@@ -56,6 +56,8 @@ class Discovery:
         self.known: set[int] = set(known or ())
         self._seen: dict[Path, tuple[int, int, float]] = {}  # size, mtime_ns, first seen
         self._rejected: dict[Path, tuple[int, int]] = {}  # unreadable: retried if it changes
+        #: wall time at which a file seen incomplete by the last scan may become complete
+        self.next_due: float | None = None
 
     def reject(self, raw: RawFile) -> None:
         """Do not report ``raw`` again unless the file changes (e.g. it is rewritten)."""
@@ -69,6 +71,7 @@ class Discovery:
         """Complete, not yet known exposures, in (night, expid) order."""
         now = time.time() if now is None else now
         found: list[RawFile] = []
+        self.next_due = None
         if not self.data_dir.is_dir():
             return found
         for path in self.data_dir.glob("*/*/desi-*.fits.fz"):
@@ -81,24 +84,28 @@ class Discovery:
                 continue
             if self._rejected.get(path) == (stat.st_size, stat.st_mtime_ns):
                 continue
-            if self._complete(path, stat.st_size, stat.st_mtime_ns, now):
+            due = self._due(path, stat.st_size, stat.st_mtime_ns, now)
+            if due is not None and due <= now:
                 found.append(RawFile(ident[0], ident[1], path, stat.st_mtime))
                 self._seen.pop(path, None)
+            elif due is not None:
+                self.next_due = due if self.next_due is None else min(self.next_due, due)
         return sorted(found)
 
-    def _complete(self, path: Path, size: int, mtime_ns: int, now: float) -> bool:
+    def _due(self, path: Path, size: int, mtime_ns: int, now: float) -> float | None:
+        """When the file counts as complete if it does not change (None: not foreseeable)."""
         if size == 0:
-            return False
-        age = now - mtime_ns / 1e9
-        if age >= self.settle_s:
-            return True
-        if age >= min(self.settle_s, 0.5) and fits_complete(path, size):
-            return True
+            return None
+        mtime = mtime_ns / 1e9
+        if now - mtime >= self.settle_s:
+            return mtime + self.settle_s
+        if fits_complete(path, size):
+            return mtime + min(self.settle_s, 0.5)
         previous = self._seen.get(path)
         if previous is None or previous[:2] != (size, mtime_ns):
             self._seen[path] = (size, mtime_ns, now)
-            return False
-        return now - previous[2] >= self.settle_s
+            return now + self.settle_s
+        return previous[2] + self.settle_s
 
 
 def fits_complete(path: Path, size: int | None = None) -> bool:

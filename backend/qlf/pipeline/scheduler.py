@@ -166,6 +166,9 @@ class Scheduler:
         if self.state in ("idle", "running") and time.monotonic() >= self._next_scan:
             self._discover()
             self._next_scan = time.monotonic() + self.config.poll_s
+            if self.discovery.next_due is not None:  # a file completes before the next poll
+                soon = time.monotonic() + max(0.01, self.discovery.next_due - time.time())
+                self._next_scan = min(self._next_scan, soon)
         if self.current is None and self.state in ("idle", "running"):
             self._begin_next()
         if self.current is None:
