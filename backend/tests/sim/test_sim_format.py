@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 
@@ -13,6 +14,8 @@ from sim_helpers import CAMERAS, NIGHT
 from qlf.quicklook.io.calib import calib_paths, read_ccd_calib, read_fiberflat, read_psf
 from qlf.quicklook.io.fibermap import FIBERMAP_COLUMNS, read_fibermap
 from qlf.quicklook.io.raw import open_raw
+from qlf.sim.compress import rice_image_hdu_bytes
+from qlf.sim.observation import camera_header
 from qlf.sim.profiles import AMPS, get_profile
 
 GLOBAL_KEYWORDS = [
@@ -202,11 +205,6 @@ def test_no_temporary_files_left(exposures, sim_root):
 @pytest.mark.parametrize("shape", [(434, 378), (7, 5), (1, 1000)])
 def test_rice_writer_is_byte_identical_to_astropy(shape):
     """The fast writer produces exactly astropy's CompImageHDU(RICE_1) bytes."""
-    import io
-
-    from qlf.sim.compress import rice_image_hdu_bytes
-    from qlf.sim.observation import camera_header
-
     header = camera_header(MINI, "z3", expid=3, night=NIGHT, gains=[1.5] * 4,
                            saturation=[63000.0] * 4)  # fmt: skip
     rng = np.random.default_rng(0)
