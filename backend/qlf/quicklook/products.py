@@ -112,10 +112,13 @@ class CameraProducts:
         return self.calibration.require_psf()
 
     @cached_property
+    def calib_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Calibration trace centre and wavelength of every fiber at every row, (nfiber, nrow)."""
+        return self.psf.x_at_rows(self.preproc.image.shape[0])
+
+    @cached_property
     def calib_x(self) -> np.ndarray:
-        """Calibration trace centres at every row, (nfiber, nrow)."""
-        x, _ = self.psf.x_at_rows(self.preproc.image.shape[0])
-        return x
+        return self.calib_rows[0]
 
     @cached_property
     def xshift(self) -> XShift:
@@ -133,7 +136,7 @@ class CameraProducts:
         return extract_boxcar(
             pre.image,
             self.calib_x + dx,
-            mask=pre.mask,
+            bad_pixels=pre.bad_pixels,
             readnoise=float(np.mean(pre.readnoise_e)),
         )
 
@@ -142,7 +145,7 @@ class CameraProducts:
         """Bright isolated lines of this arm: arc lamps for arcs, the night sky otherwise."""
         source = linelists.ARC_LINES if self.info.flavor == "arc" else linelists.SKY_LINES
         in_arm = linelists.lines_in_arm(source, self.arm)
-        dwave = np.abs(np.gradient(self.psf.wave_at_rows(self.preproc.image.shape[0])[0]))
+        dwave = np.abs(np.gradient(self.calib_rows[1][0]))
         # ≥ 8 rows apart so fits do not blend, and a fixed floor in Å so that every
         # instrument size measures the same lines
         min_sep = max(8 * float(nanmedian(dwave)), LINE_ISOLATION_A)
@@ -164,8 +167,9 @@ class CameraProducts:
     def wave(self) -> np.ndarray:
         """Wavelength of every fiber at every row, with the measured shifts applied."""
         dy = self.dy if np.isfinite(self.dy) else 0.0
-        nrow = self.preproc.image.shape[0]
-        return self.shifted_psf.shifted(dy=dy).wave_at_rows(nrow)
+        # traces moved down by dy rows: row r now sees what the calibration put at r − dy
+        calib_wave = self.calib_rows[1]
+        return calib_wave - dy * np.gradient(calib_wave, axis=1)
 
     @cached_property
     def flux_per_angstrom(self) -> tuple[np.ndarray, np.ndarray]:
@@ -210,10 +214,10 @@ class CameraProducts:
         flux, variance = self.flatfielded
         return subtract_sky(flux, variance, self.wave, self.fibers_of_type("SKY"))
 
-    @cached_property
-    def fnu(self) -> np.ndarray:
-        """Sky-subtracted f_ν of every fiber at every row, nanomaggies."""
+    def fnu(self, fibers: np.ndarray) -> np.ndarray:
+        """Sky-subtracted f_ν of the given fibers at every row, nanomaggies."""
         if not self.info.exptime > 0:
             raise ValueError(f"{self.camera}: EXPTIME {self.info.exptime} cannot be calibrated")
-        per_nmgy = electrons_per_angstrom(self.wave, self.arm, exptime=self.info.exptime)
-        return self.sky.residual / per_nmgy
+        wave = self.wave[fibers]
+        per_nmgy = electrons_per_angstrom(wave, self.arm, exptime=self.info.exptime)
+        return self.sky.residual[fibers] / per_nmgy

@@ -36,9 +36,8 @@ def _fiber_image(nrow=200, ncol=60, centres=(15.3, 30.0, 44.7), sigma=1.05, flux
 def test_boxcar_captures_the_fiber_flux_and_flags_masked_rows():
     image, _ = _fiber_image(centres=(30.25,))
     x = np.full((1, image.shape[0]), 30.25)
-    mask = np.zeros(image.shape, dtype=np.uint8)
-    mask[10, 31] = 2
-    ext = extract_boxcar(image, x, mask=mask, readnoise=3.0)
+    bad = np.array([10 * image.shape[1] + 31])  # row 10, column 31
+    ext = extract_boxcar(image, x, bad_pixels=bad, readnoise=3.0)
     # a 7-pixel window holds 99.9 % of a σ = 1.05 px Gaussian
     assert_allclose(ext.flux[0, 50], 1000 * 0.99916, rtol=3e-3)
     assert ext.masked[0, 10] and not ext.masked[0, 11]

@@ -30,7 +30,7 @@ def target_photometry(products) -> dict[str, np.ndarray]:
     resid = products.sky.residual[fibers]
     continuum = inband & ~_sky_line_rows(products, wave)
     with np.errstate(all="ignore"):
-        fnu = nanmean(np.where(inband, products.fnu[fibers], np.nan), axis=1)
+        fnu = nanmean(np.where(inband, products.fnu(fibers), np.nan), axis=1)
         snr_row = resid / np.sqrt(variance[fibers])
         dwave = np.abs(np.gradient(wave, axis=1))
         # S/N grows as the square root of the bin width: per row → per √Å

@@ -47,6 +47,23 @@ def _model(x, amp, mu, sig, bg):
     return bg + 0.5 * amp * (erf(b) - erf(a))
 
 
+def _model_and_jacobian(x: np.ndarray, params: np.ndarray, nfit: int):
+    """The model and its analytic derivatives in (A, μ, σ[, bg]): shapes (n, m), (n, m, nfit)."""
+    amp, mu, sig, bg = (params[:, k : k + 1] for k in range(4))
+    scale = _SQRT2 * sig
+    a = (x - 0.5 - mu) / scale
+    b = (x + 0.5 - mu) / scale
+    erf_a, erf_b = erf(a), erf(b)
+    exp_a, exp_b = np.exp(-a * a), np.exp(-b * b)
+    jac = np.empty((*np.broadcast_shapes(a.shape), nfit))
+    jac[..., 0] = 0.5 * (erf_b - erf_a)
+    jac[..., 1] = amp / (np.sqrt(2 * np.pi) * sig) * (exp_a - exp_b)
+    jac[..., 2] = amp / (np.sqrt(np.pi) * sig) * (a * exp_a - b * exp_b)
+    if nfit == 4:
+        jac[..., 3] = 1.0
+    return bg + amp * jac[..., 0], jac
+
+
 def fit_gaussians(
     cutouts: np.ndarray,
     *,
@@ -76,18 +93,9 @@ def fit_gaussians(
     mu = np.where(np.isfinite(mu), mu, (m - 1) / 2)
     sig = np.full(n, sigma0)
     params = np.stack([amp, mu, sig, bg], axis=1)
-    eps = np.array([1e-3, 1e-4, 1e-4, 1e-3])
     for _ in range(iterations):
-        model = _model(x, *(params[:, k : k + 1] for k in range(4)))
+        model, jac = _model_and_jacobian(x, params, nfit)
         residual = data - model
-        jac = np.empty((n, m, nfit))
-        for k in range(nfit):
-            step = eps[k] * np.maximum(np.abs(params[:, k]), 1.0)
-            shifted = params.copy()
-            shifted[:, k] += step
-            jac[:, :, k] = (_model(x, *(shifted[:, j : j + 1] for j in range(4))) - model) / step[
-                :, None
-            ]
         jtw = jac * w[:, :, None]
         normal = np.einsum("nmi,nmj->nij", jtw, jac)
         rhs = np.einsum("nmi,nm->ni", jtw, residual)

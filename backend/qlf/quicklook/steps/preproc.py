@@ -13,7 +13,8 @@ import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import ndimage
+from scipy import ndimage, sparse
+from scipy.sparse import csgraph
 
 from qlf.quicklook.io.raw import CameraFrame
 
@@ -49,6 +50,8 @@ class PreprocResult:
         Bias-subtracted, trimmed image in electrons.
     mask : ndarray (nrow, ncol) uint8
         Bit mask: ``MASK_SATURATED``, ``MASK_COSMIC``.
+    bad_pixels : ndarray int64
+        Sorted flat indices of the masked pixels (few: cheaper to visit than the mask).
     amp_names : list of str
     amp_regions : list of (slice, slice)
         Each amp's region in ``image``.
@@ -60,6 +63,7 @@ class PreprocResult:
 
     image: np.ndarray
     mask: np.ndarray
+    bad_pixels: np.ndarray
     amp_names: list[str]
     amp_regions: list[tuple[slice, slice]]
     bias_adu: np.ndarray
@@ -135,6 +139,7 @@ def preproc(
     bias, noise_e, gain_used = np.zeros(namp), np.zeros(namp), np.zeros(namp)
     row_corrected = np.zeros(namp, dtype=bool)
     notes: list[str] = []
+    saturated: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for i, amp in enumerate(frame.amps):
         gain = gains[i] if gains else amp.gain
         if gain is None or not gain > 0:
@@ -152,19 +157,24 @@ def preproc(
         region *= gain
         saturation_adu = saturation[i] if saturation else amp.saturation
         if saturation_adu:
-            mask[amp.ccd][amp.data >= saturation_adu] |= MASK_SATURATED
+            rows, cols = np.nonzero(amp.data >= saturation_adu)
+            saturated.append((rows + amp.ccd[0].start) * ncol + cols + amp.ccd[1].start)
         bias[i], noise_e[i], gain_used[i] = level, noise_adu * gain, gain
     for note in notes:
         log.warning(note)
     regions = [amp.ccd for amp in frame.amps]
+    saturated_pixels = np.concatenate(saturated)
+    mask.flat[saturated_pixels] |= MASK_SATURATED
     ncosmic = np.zeros(namp, dtype=int)
+    cosmic_pixels = np.zeros(0, dtype=np.int64)
     if config.detect_cosmics:
-        cosmics = _find_cosmics(image, noise_e, regions, config)
-        mask[cosmics] |= MASK_COSMIC
-        ncosmic = _count_hits(cosmics, regions)
+        cosmic_pixels = _find_cosmics(image, noise_e, regions, config)
+        mask.flat[cosmic_pixels] |= MASK_COSMIC
+        ncosmic = _count_hits(cosmic_pixels, image.shape, regions)
     return PreprocResult(
         image=image,
         mask=mask,
+        bad_pixels=np.union1d(saturated_pixels, cosmic_pixels),
         amp_names=[amp.name for amp in frame.amps],
         amp_regions=regions,
         bias_adu=bias,
@@ -184,7 +194,8 @@ def _find_cosmics(
     *,
     block: int = 256,
 ) -> np.ndarray:
-    """Pixels sharper than the PSF and significant over their neighbours, grown by one pixel.
+    """Flat indices of pixels sharper than the PSF and significant over their neighbours,
+    grown by one pixel.
 
     A pixel is a hit when, against the mean of its left/right or of its up/down neighbours,
     it is both ``cosmic_nsigma`` above the noise and ``cosmic_sharpness`` of its own value: a
@@ -221,23 +232,37 @@ def _find_cosmics(
     value = image[rows, cols]
     significant = excess**2 > nsigma**2 * (np.maximum(value, 0) + rn**2)
     rows, cols = rows[significant], cols[significant]
-    hits = np.zeros(image.shape, dtype=bool)
-    for dr in (-1, 0, 1):  # grow each hit by one pixel
-        for dc in (-1, 0, 1):
-            hits[np.clip(rows + dr, 0, nrow - 1), np.clip(cols + dc, 0, ncol - 1)] = True
-    return hits
+    grown = [  # each hit grown by one pixel
+        np.clip(rows + dr, 0, nrow - 1) * ncol + np.clip(cols + dc, 0, ncol - 1)
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+    ]
+    return np.unique(np.concatenate(grown).astype(np.int64))
 
 
-def _count_hits(hits: np.ndarray, regions: list) -> np.ndarray:
-    """Connected groups of hit pixels per amp (a track is one hit)."""
+def _count_hits(pixels: np.ndarray, shape: tuple[int, int], regions: list) -> np.ndarray:
+    """Connected groups of hit pixels (sorted flat indices) per amp: a track is one hit.
+
+    8-connected components of the graph of hit pixels, which stays small even when hits are
+    spread over the whole CCD.
+    """
     counts = np.zeros(len(regions), dtype=int)
-    if not hits.any():
+    if pixels.size == 0:
         return counts
-    rows, cols = np.nonzero(hits)
-    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    labels, _ = ndimage.label(hits[r0:r1, c0:c1])
-    label_of = labels[rows - r0, cols - c0]
+    rows, cols = np.divmod(pixels, shape[1])
+    ncol = shape[1] + 2  # padded width: neighbours never wrap to the next row
+    index = rows * ncol + cols  # sorted, as the pixels are
+    sources, targets = [], []
+    for offset in (1, ncol - 1, ncol, ncol + 1):  # right, down-left, down, down-right
+        pos = np.searchsorted(index, index + offset)
+        found = pos < index.size
+        found[found] &= index[pos[found]] == (index + offset)[found]
+        sources.append(np.flatnonzero(found))
+        targets.append(pos[found])
+    src, dst = np.concatenate(sources), np.concatenate(targets)
+    graph = sparse.coo_matrix((np.ones(src.size), (src, dst)), shape=(index.size, index.size))
+    _, component = csgraph.connected_components(graph, directed=False)
     for i, (rs, cs) in enumerate(regions):
         inside = (rows >= rs.start) & (rows < rs.stop) & (cols >= cs.start) & (cols < cs.stop)
-        counts[i] = np.unique(label_of[inside]).size
+        counts[i] = np.unique(component[inside]).size
     return counts
