@@ -447,16 +447,10 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
             w, arm, exptime=job.exptime, fnu_nmgy=sky_continuum(w, program) * FIBER_AREA_ARCSEC2
         )
         windows.append(float(np.mean(e)))
-    wc = 0.5 * (lo + hi)
-    a = float(electrons_per_angstrom(wc, arm, exptime=1.0)) * dl_row
-    sky_rate = (
-        float(
-            electrons_per_angstrom(
-                wc, arm, exptime=1.0, fnu_nmgy=sky_continuum(wc, program) * FIBER_AREA_ARCSEC2
-            )
-        )
-        * dl_row
-    )
+    wc = np.array([0.5 * (lo + hi)])
+    sky_fnu = sky_continuum(wc, program) * FIBER_AREA_ARCSEC2
+    a = float(electrons_per_angstrom(wc, arm, exptime=1.0)[0]) * dl_row
+    sky_rate = float(electrons_per_angstrom(wc, arm, exptime=1.0, fnu_nmgy=sky_fnu)[0]) * dl_row
     dark = float(np.mean([amp.dark_current for amp in model.amps])) / 3600.0 * BOXCAR_WIDTH
     rn2 = float(np.mean([amp.readnoise**2 for amp in model.amps])) * BOXCAR_WIDTH
     b = sky_rate + dark + (rn2 / job.exptime if job.exptime > 0 else 0.0)
@@ -473,7 +467,7 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
         "DISPERSION": dl_row,
         "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if t > 0 else 0.0,
         "SKY_LINES": [[float(w), float(e)] for w, e in zip(table[:, 0], line_e, strict=True)],
-        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": wc},
+        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": float(wc[0])},
         "FIDSNR": float(fidsnr),
     }
     if arm == "r":
