@@ -441,12 +441,13 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
     inband = (table[:, 0] >= lo) & (table[:, 0] <= hi)
     sky_band_lines = sky_band + float(np.sum(table[inband, 1])) / (hi - lo)
     windows = []
+    window_fnu = []
     for wlo, whi in SKY_CONTINUUM_WINDOWS[arm]:
         w = np.arange(wlo, whi + 1.0, 1.0)
-        e = electrons_per_angstrom(
-            w, arm, exptime=job.exptime, fnu_nmgy=sky_continuum(w, program) * FIBER_AREA_ARCSEC2
-        )
+        fnu = sky_continuum(w, program)
+        e = electrons_per_angstrom(w, arm, exptime=job.exptime, fnu_nmgy=fnu * FIBER_AREA_ARCSEC2)
         windows.append(float(np.mean(e)))
+        window_fnu.append(float(np.mean(fnu)))
     wc = np.array([0.5 * (lo + hi)])
     sky_fnu = sky_continuum(wc, program) * FIBER_AREA_ARCSEC2
     a = float(electrons_per_angstrom(wc, arm, exptime=1.0)[0]) * dl_row
@@ -464,11 +465,20 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
         "SKY_MAG_WITH_LINES": float(22.5 - 2.5 * np.log10(sky_band_lines)),
         "SKYCONT": float(np.mean(windows) * dl_row),
         "SKYCONT_E_PER_ANGSTROM": windows,
+        "SKYCONT_MAG": float(22.5 - 2.5 * np.log10(np.mean(window_fnu))),
         "DISPERSION": dl_row,
         "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if t > 0 else 0.0,
         "SKY_LINES": [[float(w), float(e)] for w, e in zip(table[:, 0], line_e, strict=True)],
         "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": float(wc[0])},
         "FIDSNR": float(fidsnr),
+        # the same per Å of spectrum instead of per row
+        "SNR_MODEL_PER_ANGSTROM": {
+            "a": a / dl_row,
+            "b": b / dl_row,
+            "band": band,
+            "wave": float(wc[0]),
+        },
+        "FIDSNR_PER_ANGSTROM": float(fidsnr / np.sqrt(dl_row)),
     }
     if arm == "r":
         out["SKYRBAND"] = float(22.5 - 2.5 * np.log10(sky_band_lines))

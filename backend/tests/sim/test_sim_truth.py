@@ -199,6 +199,7 @@ def test_sky_level_matches_truth(exposures):
         sel = (wave[sky] >= wlo) & (wave[sky] <= whi)
         level.append(np.mean(fnu[sky][sel]))
     mag = 22.5 - 2.5 * np.log10(np.mean(level) / FIBER_AREA_ARCSEC2)
+    assert mag == pytest.approx(truth["SKYCONT_MAG"], abs=0.02)
     assert mag == pytest.approx(truth["SKY_MAG"], abs=0.05)
     assert truth["SKY_MAG_R"] == 21.0
     # SKYCONT: electrons per row of a fiber of unit throughput in the same windows
@@ -250,6 +251,10 @@ def test_snr_model_is_consistent(exposures):
         x = 10 ** (-0.4 * (22.0 - 22.5))
         expected = exptime * a * x / np.sqrt(exptime * (a * x + b))
         assert written.camera_truth(camera)["FIDSNR"] == pytest.approx(expected)
+        per_a = written.camera_truth(camera)["SNR_MODEL_PER_ANGSTROM"]
+        a, b = per_a["a"], per_a["b"]
+        expected = exptime * a * x / np.sqrt(exptime * (a * x + b))
+        assert written.camera_truth(camera)["FIDSNR_PER_ANGSTROM"] == pytest.approx(expected)
         assert model["band"] == BANDS[camera[0]][0]
         assert AMPS  # amps listed in truth order
 
