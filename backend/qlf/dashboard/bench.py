@@ -129,14 +129,17 @@ def _api(args) -> dict[str, list[float]]:
     ]
     trend = f"/api/trends/?key=BIAS_AMP&night_from={first_of_year}&night_to={last}"
     month = last // 100 * 100 + 1  # the first night of the last month
-    results = {"history page": [], "trend year": [], "trend month 1 camera (exposures)": []}
-    for url, name in [(u, "history page") for u in history] + [
-        (trend, "trend year"),
-        (
-            f"/api/trends/?key=BIAS_AMP&cameras=r3&night_from={month}&night_to={last}",
-            "trend month 1 camera (exposures)",
+    others = {
+        "trend year": trend,
+        "trend month 1 camera (exposures)": (
+            f"/api/trends/?key=BIAS_AMP&cameras=r3&night_from={month}&night_to={last}"
         ),
-    ]:
+        "conditions, one month": f"/api/conditions/?night_from={month}&night_to={last}",
+        "survey footprint, all tiles": "/api/survey/",
+        "process detail (30 jobs)": f"/api/processes/{_last_process_id()}/",
+    }
+    results: dict[str, list[float]] = {"history page": [], **{name: [] for name in others}}
+    for url, name in [(u, "history page") for u in history] + [(u, n) for n, u in others.items()]:
         client.get(url)  # warm-up
         for _ in range(args.repeat):
             t0 = time.perf_counter()
@@ -144,6 +147,12 @@ def _api(args) -> dict[str, list[float]]:
             results[name].append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, (url, response.content[:200])
     return results
+
+
+def _last_process_id() -> int:
+    from qlf.dashboard.models import Process
+
+    return Process.objects.order_by("-id").values_list("id", flat=True).first()
 
 
 def _report(results: dict[str, list[float]]) -> bool:

@@ -13,10 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from qlf.dashboard.errors import ApplicationError
-from qlf.dashboard.models import Exposure, Process
+from qlf.dashboard.models import (
+    Exposure,
+    Fibermap,
+    Job,
+    Metric,
+    MetricNight,
+    Process,
+    ProcessComment,
+    StepRun,
+)
 from qlf.dashboard.selectors.files import qlf_dir
 from qlf.dashboard.services.exposures import (
     exposure_fields_from_header,
@@ -77,8 +86,21 @@ def qa_rebuild(*, scratch_dir: str | Path | None = None, wipe: bool = False) -> 
     """Rebuild the database from every QA file under the scratch directory."""
     root = Path(scratch_dir) if scratch_dir else qlf_dir("SCRATCH_DIR")
     if wipe:
-        Exposure.objects.all().delete()
+        _wipe()
     return qa_files_ingest(paths=[root])
+
+
+@transaction.atomic
+def _wipe() -> None:
+    """Delete every exposure and what hangs off it (not users, comments' authors or events).
+
+    Plain DELETEs children first: the ORM's cascade would load millions of rows into memory.
+    """
+    models = (Metric, MetricNight, StepRun, ProcessComment, Job, Process, Fibermap, Exposure)
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DELETE FROM {q(model._meta.db_table)}")
 
 
 @transaction.atomic
