@@ -19,7 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RAW_NAME", "Discovery", "RawFile", "fits_complete", "parse_raw_path"]
+from astropy.io import fits
+
+__all__ = ["RAW_NAME", "Discovery", "RawFile", "fits_complete", "parse_raw_path", "raw_summary"]
 
 RAW_NAME = re.compile(r"^desi-(\d{8})\.fits\.fz$")
 _NIGHT = re.compile(r"^\d{8}$")
@@ -130,20 +132,56 @@ def fits_complete(path: Path, size: int | None = None) -> bool:
         return False
 
 
-def _read_header(handle, offset: int) -> tuple[int, dict[str, str]] | None:
-    """(header length in bytes, keyword -> raw value) of the header starting at ``offset``."""
+def raw_summary(path: Path) -> tuple[fits.Header, list[str]]:
+    """The global header and the cameras of a raw file, from its headers alone.
+
+    Registering an exposure needs only these; walking the header blocks takes milliseconds where
+    opening every HDU with astropy takes a fifth of a second for 30 cameras. Raises ValueError
+    naming the file when the headers are not those of a raw exposure.
+    """
+    spec: fits.Header | None = None
+    cameras: list[str] = []
+    try:
+        with open(path, "rb") as handle:
+            size, offset = handle.seek(0, 2), 0
+            while offset < size:
+                header = _read_header(handle, offset, keep=True)
+                if header is None:
+                    raise ValueError("headers end before the file does (not a FITS file?)")
+                length, cards, text = header
+                name = cards.get("EXTNAME", "").strip("' ").upper()
+                if _CAMERA_EXT.match(cards.get("EXTNAME", "")):
+                    cameras.append(name.lower())
+                elif name == "SPEC" or (offset == 0 and "EXPID" in cards):
+                    spec = fits.Header.fromstring(text)
+                offset += length + _padded(_data_bytes(cards))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValueError(f"{path}: not a readable raw exposure ({exc})") from None
+    missing = [k for k in ("EXPID", "NIGHT", "FLAVOR") if spec is None or k not in spec]
+    if missing:
+        raise ValueError(f"{path}: SPEC header lacks {', '.join(missing)}")
+    return spec, sorted(cameras)
+
+
+def _read_header(handle, offset: int, *, keep: bool = False):
+    """(header length in bytes, keyword -> raw value[, header text]) at ``offset``, or None."""
     handle.seek(offset)
     cards: dict[str, str] = {}
+    blocks: list[bytes] = []
     length = 0
     while True:
         block = handle.read(_BLOCK)
         if len(block) < _BLOCK:
             return None
+        if keep:
+            blocks.append(block)
         length += _BLOCK
         for i in range(0, _BLOCK, _CARD):
             card = block[i : i + _CARD].decode("ascii", "replace")
             key = card[:8].strip()
             if key == "END":
+                if keep:
+                    return length, cards, b"".join(blocks).decode("ascii", "replace")
                 return length, cards
             if card[8:10] == "= ":
                 cards[key] = card[10:].split("/", 1)[0].strip()

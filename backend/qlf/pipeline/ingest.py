@@ -29,8 +29,8 @@ from qlf.dashboard.services.pipeline_state import job_fail, process_begin
 from qlf.dashboard.services.processes import process_finish, process_start
 from qlf.dashboard.services.qa_files import qa_read
 from qlf.dashboard.services.qa_ingest import job_ingest_qa
+from qlf.pipeline.discovery import raw_summary
 from qlf.quicklook.io.fibermap import fibermap_path, read_fibermap
-from qlf.quicklook.io.raw import open_raw
 
 __all__ = [
     "Registered",
@@ -75,11 +75,11 @@ def db_retry(call: Callable[[], T], *, retry_s: float = 60.0) -> T:
 def exposure_enqueue(raw_path: Path, config) -> Registered:
     """Register the exposure of ``raw_path`` (and its fibermap) and queue a process for it.
 
-    Raises ``RawFormatError`` (a ValueError naming the file) for an unreadable file.
+    Raises ValueError naming the file when its headers cannot be read.
     """
-    with open_raw(raw_path) as raw:
-        fields = exposure_fields_from_header(raw.header)
-        cameras = tuple(c for c in raw.cameras if config.wants(c))
+    header, present = raw_summary(raw_path)
+    fields = exposure_fields_from_header(header)
+    cameras = tuple(c for c in present if config.wants(c))
     fields.update(expid=int(fields["expid"]), night=int(fields["night"]))
     columns, tile = _fibermap(config.data_dir, fields["night"], fields["expid"])
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
 from qlf.pipeline.config import read_config
-from qlf.pipeline.discovery import Discovery, fits_complete, parse_raw_path
+from qlf.pipeline.discovery import Discovery, fits_complete, parse_raw_path, raw_summary
+from qlf.quicklook.io.raw import open_raw
 from tests.pipeline.rawfiles import raw_path, write_raw
 
 NIGHT = 20261122
@@ -94,3 +97,15 @@ def test_config_selects_cameras_and_reads_knobs(tmp_path):
     assert config.hmac_key == key and len(key) > 20
     assert (tmp_path / "pyro_hmac_key").stat().st_mode & 0o077 == 0
     assert key not in repr(config)
+
+
+def test_raw_summary_reads_what_open_raw_reads(tmp_path):
+    path = write_raw(tmp_path, expid=9, cameras=("z1", "b0", "r0"), flavor="science")
+    header, cameras = raw_summary(path)
+    with open_raw(path) as raw:
+        assert cameras == raw.cameras == ["b0", "r0", "z1"]
+        for key in ("EXPID", "NIGHT", "FLAVOR", "EXPTIME", "DATE-OBS", "AIRMASS"):
+            assert header[key] == raw.header[key]
+    path.write_bytes(b"garbage" * 1000)
+    with pytest.raises(ValueError, match=r"desi-00000009\.fits\.fz"):
+        raw_summary(path)
