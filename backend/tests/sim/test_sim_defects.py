@@ -13,9 +13,10 @@ from sim_helpers import CAMERAS, NIGHT, calib_traces, camera_pixels, electrons
 from qlf.quicklook.io.raw import RawFormatError, open_raw
 from qlf.sim import simulate_exposure
 from qlf.sim.defects import DEFECT_KINDS, Defect, parse_defect
-from qlf.sim.profiles import AMPS
+from qlf.sim.profiles import AMPS, get_profile
 
 CAMERA = "r1"
+MINI_SHAPES = {arm: geom.raw_shape for arm, geom in get_profile("mini").arms.items()}
 OTHERS = [c for c in CAMERAS if c != CAMERA]
 
 
@@ -196,6 +197,12 @@ def test_truncated_file_cut_inside_its_camera(tmp_path, exposures):
                 np.testing.assert_array_equal(
                     hdul[camera.upper()].data, camera_pixels(nominal.raw, camera)
                 )
+    with open_raw(result.raw) as raw:  # the Quick Look reader: only the cut camera fails
+        assert raw.cameras == sorted(CAMERAS)
+        for camera in OTHERS:
+            assert raw.read_camera(camera).image.shape == MINI_SHAPES[camera[0]]
+        with pytest.raises(RawFormatError, match="r1"):
+            raw.read_camera(CAMERA)
 
 
 def test_saturated_blob(tmp_path, exposures):
