@@ -156,6 +156,8 @@ class PipelineDaemon:
             self._thread = None
         self.scheduler.executor.shutdown()
         self._fail_waiting_commands()
+        if hasattr(self.publisher, "close"):
+            self.publisher.close()
 
     # -- internals -------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ client replaying ``?after=<seq>`` from the database and one listening live see t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -40,13 +42,16 @@ class EventPublisher:
     """Journal + channel layer + in-process listeners.
 
     ``loop``: the event loop of an ASGI server running in this process (embedded mode); sends
-    are then scheduled on it thread-safely, which an in-memory channel layer requires.
+    are then made on it, which an in-memory channel layer requires. Otherwise a private loop in
+    a thread sends them. Either way one coroutine sends the messages one after the other, so the
+    group receives them in ``seq`` order, and publishing never waits for the layer.
     """
 
     def __init__(self, *, channel_layer: Any = "default", loop=None):
         self._lock = threading.Lock()
         self._layer = _layer() if channel_layer == "default" else channel_layer
         self._loop = loop
+        self._sender: _Sender | None = None
         self.listeners: list[Listener] = []
 
     def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +63,12 @@ class EventPublisher:
         transaction.on_commit(lambda: self._deliver(message))
         return message
 
+    def close(self) -> None:
+        """Send what is pending and stop the private sending loop, if any."""
+        if self._sender is not None:
+            self._sender.close()
+            self._sender = None
+
     def _deliver(self, message: dict[str, Any]) -> None:
         for listener in list(self.listeners):
             try:
@@ -66,18 +77,54 @@ class EventPublisher:
                 log.exception("event listener failed on %s", message["type"])
         if self._layer is None:
             return
-        send = {"type": "monitor.event", "event": message}
-        try:
-            if self._loop is not None and self._loop.is_running():
-                import asyncio
+        if self._sender is None:
+            self._sender = _Sender(self._layer, self._loop)
+        self._sender.send({"type": "monitor.event", "event": message})
 
-                asyncio.run_coroutine_threadsafe(self._layer.group_send(GROUP, send), self._loop)
-            else:
-                from asgiref.sync import async_to_sync
 
-                async_to_sync(self._layer.group_send)(GROUP, send)
-        except Exception as exc:  # the journal has it; a client catches up with ?after=
-            log.warning("channel layer send of event %s failed: %s", message["seq"], exc)
+class _Sender:
+    """Sends group messages in order from one coroutine on ``loop`` (or a private one)."""
+
+    def __init__(self, layer, loop=None):
+        self.layer = layer
+        self.thread: threading.Thread | None = None
+        if loop is None:
+            loop = asyncio.new_event_loop()
+            self.thread = threading.Thread(target=loop.run_forever, name="qlf-events", daemon=True)
+            self.thread.start()
+        self.loop = loop
+        self.queue: asyncio.Queue = asyncio.run_coroutine_threadsafe(self._start(), loop).result(5)
+
+    async def _start(self) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue()
+        self.task = asyncio.get_running_loop().create_task(self._drain(queue))
+        return queue
+
+    async def _drain(self, queue: asyncio.Queue) -> None:
+        while True:
+            message = await queue.get()
+            if message is None:
+                return
+            try:
+                await self.layer.group_send(GROUP, message)
+            except Exception as exc:  # the journal has it; a client catches up with ?after=
+                log.warning("channel layer send of event %s failed: %s", message, exc)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, message)
+
+    def close(self) -> None:
+        self.send(None)
+        if self.thread is not None:
+
+            async def finish():
+                await self.task
+
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(finish(), self.loop).result(5)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+            self.loop.close()
 
 
 def _layer():
