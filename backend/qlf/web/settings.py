@@ -114,6 +114,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qlf.dashboard.permissions.IsViewer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "qlf.dashboard.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qlf.dashboard.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": None,

@@ -262,3 +262,18 @@ def test_pipeline_control_with_attached_daemon(viewer_client, operator_client, a
     queued = operator_client.post("/api/pipeline/reprocess/", {"expid": 7}, format="json")
     assert queued.json() == {"queued": 7}
     assert attached_daemon.calls == ["start", ("reset", False), ("reset", True), ("reprocess", 7)]
+
+
+def test_json_rendering_matches_drf_conventions(viewer_client):
+    from datetime import UTC, datetime
+
+    from qlf.dashboard.api.renderers import FastJSONRenderer
+
+    data = {"t": datetime(2026, 11, 22, 3, 0, 0, 123000, tzinfo=UTC), "x": float("nan"), 1: "a"}
+    assert FastJSONRenderer().render(data) == (
+        b'{"t":"2026-11-22T03:00:00.123000Z","x":null,"1":"a"}'
+    )
+    pretty = FastJSONRenderer().render({"a": 1}, "application/json; indent=2")
+    assert pretty == b'{\n  "a": 1\n}'
+    body = viewer_client.get("/api/exposures/", {"flavor": "bogus"}).json()
+    assert body["field"] == "flavor" and isinstance(body["errors"]["flavor"][0], str)
