@@ -141,10 +141,12 @@ def _api(args) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {"history page": [], **{name: [] for name in others}}
     for url, name in [(u, "history page") for u in history] + [(u, n) for n, u in others.items()]:
         client.get(url)  # warm-up
+        cpu = results.setdefault(f"{name}, this process's CPU", [])
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             results[name].append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
             assert response.status_code == 200, (url, response.content[:200])
     return results
 
