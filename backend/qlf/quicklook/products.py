@@ -58,10 +58,10 @@ class CameraCalibration:
 
     def require_psf(self) -> TraceSet:
         if self.psf is None:
-            raise ValueError(f"{self.camera}: no PSF calibration ({self._why('psf')})")
+            raise ValueError(f"{self.camera}: no PSF calibration ({self.why_missing('psf')})")
         return self.psf
 
-    def _why(self, part: str) -> str:
+    def why_missing(self, part: str) -> str:
         return (self.missing or {}).get(part, "not provided")
 
     def amp_values(self, key: str, amp_names: list[str]) -> list[float] | None:
@@ -185,7 +185,7 @@ class CameraProducts:
         flux, variance = self.flux_per_angstrom
         cal = self.calibration
         if cal.fiberflat is None:
-            raise ValueError(f"{self.camera}: no fiber-flat calibration ({cal._why('fiberflat')})")
+            raise ValueError(f"{self.camera}: no fiber-flat calibration ({cal.why_missing('fiberflat')})")
         ones = np.ones_like(flux)
         flat = apply_fiberflat(ones, self.wave, cal.fiberflat, cal.fiberflat_wave)
         return flux * flat, variance * flat**2

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from bokeh.models import ColumnDataSource, LayoutDOM
+from bokeh.plotting import figure
 
 from qlf.quicklook.plots.common import (
     STATUS_COLORS,
@@ -22,13 +23,18 @@ from qlf.quicklook.plots.common import (
     new_figure,
 )
 
-__all__ = ["DEFAULT_PLOTS", "element_bars", "fiber_scatter"]
+__all__ = ["BANDS_HOW", "DEFAULT_PLOTS", "camera_figure", "element_figure", "fiber_figure"]
+
+BANDS_HOW = (
+    "Dots are the measured values, coloured by status; the green band around the reference is "
+    "NORMAL, the yellow one WARNING."
+)
 
 
-def element_bars(
+def element_figure(
     qa: PlotInput, labels: Sequence[str], values: Sequence, statuses: Sequence[str], *,
     x_label: str, refs: Sequence[float | None], element: str = "element",
-) -> LayoutDOM:  # fmt: skip
+) -> figure:  # fmt: skip
     """One bar per element (amp, class, component) over its NORMAL/WARNING band."""
     labels = [str(label) for label in labels]
     fig = new_figure(qa, x_label=x_label, x_range=labels)
@@ -49,48 +55,50 @@ def element_bars(
         [dots],
         [(element, "@x"), ("value", "@value{0.000}"), ("REF", "@ref{0.000}"), ("status", "@status")],
     )
-    return described(
-        qa.description,
-        fig,
-        how="Dots are the measured values, coloured by status; the green band around each "
-        "reference is NORMAL, the yellow one WARNING.",
-    )
+    return fig
 
 
 def _amp(qa: PlotInput) -> LayoutDOM:
     values = list(qa.value or [])
     labels = list(qa.amps or [])[: len(values)] or [str(i) for i in range(len(values))]
     refs = [qa.ref_of(i) for i in range(len(values))]
-    return element_bars(
+    fig = element_figure(
         qa, labels, values, qa.element_statuses(), x_label="amplifier", refs=refs, element="amp"
     )
+    return described(qa.description, fig, how=BANDS_HOW)
 
 
 def _class(qa: PlotInput) -> LayoutDOM:
     value = qa.value or {}
     labels = sorted(value)
     statuses = qa.element_statuses()
-    return element_bars(
+    fig = element_figure(
         qa, labels, [value[k] for k in labels], [statuses[k] for k in labels],
         x_label="target class", refs=[qa.ref_of(k) for k in labels], element="class",
     )  # fmt: skip
+    return described(qa.description, fig, how=BANDS_HOW)
 
 
-def _camera(qa: PlotInput, labels: Sequence[str] | None = None) -> LayoutDOM:
+def camera_figure(qa: PlotInput, labels: Sequence[str] | None = None) -> figure:
+    """The camera value's elements (one, or e.g. dx and dy) with their bands."""
     value = qa.value
     values = list(value) if isinstance(value, list | tuple) else [value]
     statuses = qa.element_statuses()
     statuses = list(statuses) if isinstance(statuses, list) else [statuses]
     labels = list(labels or ([qa.key] if len(values) == 1 else map(str, range(len(values)))))
-    refs = [qa.ref_of(i) if isinstance(qa.ref, list) else qa.ref_of(0) for i in range(len(values))]
-    return element_bars(qa, labels, values, statuses, x_label="", refs=refs, element="element")
+    refs = [qa.ref_of(i) for i in range(len(values))]
+    return element_figure(qa, labels, values, statuses, x_label="", refs=refs, element="element")
 
 
-def fiber_scatter(
+def _camera(qa: PlotInput) -> LayoutDOM:
+    return described(qa.description, camera_figure(qa), how=BANDS_HOW)
+
+
+def fiber_figure(
     qa: PlotInput, values: Sequence, *, fibers: Sequence[int] | None = None,
     y_label: str | None = None, ref: float | None = None, extra: Mapping | None = None,
-    description: str | None = None, how: str = "", good: Sequence | None = None,
-) -> LayoutDOM:  # fmt: skip
+    good: Sequence | None = None, name: str = "values",
+) -> figure:  # fmt: skip
     """A value per fiber over the fiber index, with the metric's bands around ``ref``.
 
     ``extra`` adds columns to the hover; ``good`` (0/1 per fiber) colours bad fibers red.
@@ -101,23 +109,19 @@ def fiber_scatter(
     if good is not None:
         colors[~np.asarray(good, dtype=bool)] = STATUS_COLORS["ALARM"]
     columns = {"fiber": x, "value": y, "color": colors.tolist(), **(extra or {})}
-    source = ColumnDataSource(columns, name="values")
+    source = ColumnDataSource(columns, name=name)
     fig = new_figure(qa, x_label="fiber", y_label=y_label)
     band_boxes(fig, ref, qa.normal_range, qa.warn_range)
     dots = fig.scatter(x="fiber", y="value", size=6, color="color", source=source)
     tips = [("fiber", "@fiber"), ("value", "@value{0.000}")]
     tips += [(name.lower(), f"@{{{name}}}") for name in extra or {}]
     hover(fig, [dots], tips)
-    return described(
-        qa.description if description is None else description,
-        fig,
-        how=how or "One dot per fiber; the green band around the reference is NORMAL, "
-        "the yellow one WARNING.",
-    )
+    return fig
 
 
 def _fiber(qa: PlotInput) -> LayoutDOM:
-    return fiber_scatter(qa, qa.value or [], ref=qa.ref_of(0))
+    fig = fiber_figure(qa, qa.value or [], ref=qa.ref_of(0))
+    return described(qa.description, fig, how="One dot per fiber. " + BANDS_HOW)
 
 
 DEFAULT_PLOTS: dict[str, Callable[[PlotInput], LayoutDOM]] = {

@@ -13,6 +13,9 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from bokeh.models import LayoutDOM
+
+    from qlf.quicklook.plots.common import PlotInput
     from qlf.quicklook.products import CameraProducts
 
 __all__ = ["Metric", "all_metrics", "get_metric", "register"]
@@ -27,7 +30,8 @@ class Metric(ABC):
 
     Subclasses set the class attributes and implement :meth:`compute`, which returns a dict
     holding ``key`` (the graded value: number, list per amp/element, or label → number) and
-    any auxiliary arrays for plots (ungraded, e.g. per-fiber values).
+    any auxiliary arrays for plots (ungraded, e.g. per-fiber values). :meth:`plot` draws
+    them; override it for a picture better than the granularity's default.
     """
 
     name: ClassVar[str]
@@ -43,6 +47,16 @@ class Metric(ABC):
     @abstractmethod
     def compute(self, products: CameraProducts) -> dict[str, Any]:
         """The metric's values for one camera."""
+
+    def plot(self, qa: PlotInput) -> LayoutDOM:
+        """The metric's drill-down plot (a Bokeh layout) from one camera's QA.
+
+        The default draws the graded value by granularity (per amp, per class, the camera
+        value's elements, per fiber) with its bands; metrics with more to show override it.
+        """
+        from qlf.quicklook.plots.defaults import DEFAULT_PLOTS
+
+        return DEFAULT_PLOTS[self.granularity](qa)
 
     def applies_to(self, *, flavor: str, camera: str) -> bool:
         return flavor in self.flavors and camera[0] in self.arms

@@ -1,0 +1,51 @@
+"""From one camera's QA document to a metric's plot, through the metric registry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bokeh.models import LayoutDOM
+
+from qlf.quicklook.plots.common import PlotInput
+from qlf.quicklook.qa.registry import Metric, all_metrics
+
+__all__ = ["find_metric", "metric_plot", "plot_input"]
+
+
+def find_metric(name_or_key: str) -> Metric:
+    """The registered metric called ``name_or_key`` (its registry name or its QA key).
+
+    Raises KeyError naming the unknown metric.
+    """
+    registry = all_metrics()
+    cls = registry.get(name_or_key)
+    if cls is None:
+        cls = next((m for m in registry.values() if m.key == name_or_key.upper()), None)
+    if cls is None:
+        raise KeyError(f"no QA metric named {name_or_key!r}")
+    return cls()
+
+
+def plot_input(
+    metric: Metric, qa: Mapping[str, Any], *, fibers: Mapping[str, Sequence] | None = None
+) -> PlotInput:
+    """The metric's part of a QA document (DESIGN.md 4.4); KeyError if it holds no such metric."""
+    for task in (qa.get("TASKS") or {}).values():
+        metrics = task.get("METRICS") or {}
+        if metric.key in metrics:
+            return PlotInput(
+                key=metric.key, camera=qa.get("CAMERA", ""), metrics=metrics,
+                params=task.get("PARAMS") or {}, flavor=qa.get("FLAVOR", ""),
+                expid=qa.get("EXPID"), amps=qa.get("AMPS"), fibers=fibers,
+                title=metric.name, description=metric.description, units=metric.units,
+            )  # fmt: skip
+    raise KeyError(f"camera {qa.get('CAMERA')} has no {metric.key} in this QA")
+
+
+def metric_plot(
+    name_or_key: str, qa: Mapping[str, Any], *, fibers: Mapping[str, Sequence] | None = None
+) -> LayoutDOM:
+    """The drill-down plot of one metric for one camera's QA document."""
+    metric = find_metric(name_or_key)
+    return metric.plot(plot_input(metric, qa, fibers=fibers))
