@@ -185,7 +185,9 @@ class CameraProducts:
         flux, variance = self.flux_per_angstrom
         cal = self.calibration
         if cal.fiberflat is None:
-            raise ValueError(f"{self.camera}: no fiber-flat calibration ({cal.why_missing('fiberflat')})")
+            raise ValueError(
+                f"{self.camera}: no fiber-flat calibration ({cal.why_missing('fiberflat')})"
+            )
         ones = np.ones_like(flux)
         flat = apply_fiberflat(ones, self.wave, cal.fiberflat, cal.fiberflat_wave)
         return flux * flat, variance * flat**2

@@ -101,7 +101,6 @@ class PlotInput:
         except ValueError:
             return [UNKNOWN] * len(value) if isinstance(value, list | tuple) else UNKNOWN
 
-
     def ref_of(self, index: int | str) -> float | None:
         """The reference of one element (a scalar REF applies to every element)."""
         ref = self.ref

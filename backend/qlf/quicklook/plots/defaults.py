@@ -53,7 +53,12 @@ def element_figure(
     hover(
         fig,
         [dots],
-        [(element, "@x"), ("value", "@value{0.000}"), ("REF", "@ref{0.000}"), ("status", "@status")],
+        [
+            (element, "@x"),
+            ("value", "@value{0.000}"),
+            ("REF", "@ref{0.000}"),
+            ("status", "@status"),
+        ],
     )
     return fig
 
