@@ -56,13 +56,17 @@ class PipelineDaemon:
         autostart: bool = True,
     ):
         setup_django()
-        from qlf.pipeline.events import EventPublisher  # these need Django configured
+        from qlf.dashboard.services.disk_alerts import DiskWatch  # these need Django configured
+        from qlf.pipeline.events import EventPublisher
         from qlf.pipeline.scheduler import Scheduler
 
         self.config = config or read_config()
         self.publisher = publisher or EventPublisher()
         self.scheduler = Scheduler(
             self.config, executor=executor, publisher=self.publisher, job_function=job_function
+        )
+        self.disk_watch = DiskWatch(
+            self.publisher, paths=[self.config.data_dir, self.config.scratch_dir]
         )
         self.autostart = autostart
         self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
@@ -118,6 +122,7 @@ class PipelineDaemon:
         try:
             while not self._halt.is_set():
                 self._run_commands(block=False)
+                self.disk_watch.poll()
                 busy = self.scheduler.tick(_TURN_S)
                 self._status = self.scheduler.status()
                 if until is not None and until():

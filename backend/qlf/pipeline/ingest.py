@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from qlf import __version__
 from qlf.dashboard.models import ProcessStatus
@@ -64,8 +64,8 @@ def db_retry(call: Callable[[], T], *, retry_s: float = 60.0) -> T:
         try:
             return call()
         except (OperationalError, InterfaceError) as exc:
-            if time.monotonic() > deadline:
-                raise
+            if time.monotonic() > deadline or connection.in_atomic_block:
+                raise  # inside a transaction: its owner retries the whole of it
             log.warning("database unavailable (%s); retrying in %.1f s", exc, delay)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)

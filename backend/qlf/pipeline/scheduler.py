@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Exposure, JobStatus, Process
@@ -175,8 +175,7 @@ class Scheduler:
             self._publish_status()
             return False
         wait = min(timeout, max(0.0, self._next_scan - time.monotonic()))
-        for message in self.executor.poll(wait):
-            self._handle(message)
+        self._handle_batch(self.executor.poll(wait))
         self._close_if_done()
         self._publish_status()
         return True
@@ -190,6 +189,7 @@ class Scheduler:
 
     def _discover(self) -> None:
         for raw in self.discovery.scan():
+            t0 = time.perf_counter()
             try:
                 registered = ingest.exposure_enqueue(raw.path, self.config)
             except (ValueError, ApplicationError) as exc:
@@ -207,6 +207,10 @@ class Scheduler:
                 )
                 continue
             self.discovery.known.add(raw.expid)
+            log.info(
+                "exposure %d discovered %.2f s after its file was written, registered in %.2f s",
+                raw.expid, time.time() - raw.mtime, time.perf_counter() - t0,
+            )  # fmt: skip
             self._publish(
                 "exposure.discovered",
                 {"expid": registered.expid, "night": registered.night, "flavor": registered.flavor},
@@ -256,6 +260,24 @@ class Scheduler:
             )
 
     # -- worker reports --------------------------------------------------------------------
+
+    def _handle_batch(self, messages: list[dict[str, Any]]) -> None:
+        """Handle the reports of one poll in one transaction (one commit, not one per write).
+
+        Should the database fail meanwhile, nothing of the batch was committed or delivered
+        (events are sent on commit), and it is handled again report by report, with retries.
+        """
+        if not messages:
+            return
+        try:
+            with transaction.atomic():
+                for message in messages:
+                    self._handle(message)
+        except (OperationalError, InterfaceError) as exc:
+            log.warning("database error in a batch of %d reports (%s)", len(messages), exc)
+            close_old_connections()
+            for message in messages:
+                self._handle(message)
 
     def _handle(self, message: dict[str, Any]) -> None:
         active = self.current

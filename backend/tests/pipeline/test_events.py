@@ -37,7 +37,7 @@ def test_events_are_journaled_and_sent_to_the_monitor_group_in_order():
     assert set(sent[0]) == {"seq", "type", "time", "payload"}
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_database_writes_are_retried_while_it_is_unreachable():
     calls = []
 
