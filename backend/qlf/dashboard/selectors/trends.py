@@ -1,9 +1,9 @@
 """Trends: one metric's values over a range of nights, for chosen cameras and elements.
 
 Ranges with at most ``MAX_EXPOSURE_POINTS`` values return every exposure (``Metric`` rows);
-larger ones return per-night statistics (``MetricNight`` rows), so a year of 30 cameras stays a
-few tens of thousands of points (all flavors together unless one is chosen). Output
-is columnar (one list per field and series) to keep large answers small and fast to encode.
+larger ones return per-night statistics (``MetricNight`` rows; all flavors together unless one
+is chosen), so a year of 30 cameras × 4 amps is 44,000 points instead of 3.6 million. Output is
+columnar (one list per field and series) to keep large answers small and fast to encode.
 """
 
 from __future__ import annotations
@@ -12,15 +12,19 @@ from itertools import groupby, pairwise
 from operator import itemgetter
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
 
 from qlf.dashboard.models import Metric, MetricNight
+from qlf.dashboard.selectors.raw_fetch import fetch_rows
 
 __all__ = ["MAX_EXPOSURE_POINTS", "trend_get"]
 
 MAX_EXPOSURE_POINTS = 20_000
 ALL_CAMERAS = [f"{arm}{spectrograph}" for arm in "brz" for spectrograph in range(10)]
+_EXPOSURE_FIELDS = ("expid", "night", "mjd", "value", "status")
+_NIGHT_FIELDS = ("night", "count", "mean", "min", "max", "n_warning", "n_alarm")
 
 
 def trend_get(
@@ -40,69 +44,62 @@ def trend_get(
     filters["camera__in"] = cameras or ALL_CAMERAS
     if indexes:
         filters["index__in"] = indexes
+    exposures = Metric.objects.filter(**filters, **({"flavor": flavor} if flavor else {}))
     if resolution == "auto":
         # Counting stops after the limit, so this costs at most one bounded index scan.
-        sample = _exposures(filters, flavor).values("night")[: MAX_EXPOSURE_POINTS + 1]
+        sample = exposures.values("night")[: MAX_EXPOSURE_POINTS + 1]
         resolution = "exposure" if sample.count() <= MAX_EXPOSURE_POINTS else "night"
     if resolution == "exposure":
-        fields = ("camera", "index", "expid", "night", "mjd", "value", "status")
-        rows = _fetch(_exposures(filters, flavor).order_by("mjd", "expid").values_list(*fields))
+        query = exposures.order_by("mjd", "expid").values_list("camera", "index", *_EXPOSURE_FIELDS)
+        series = _series(fetch_rows(query), _EXPOSURE_FIELDS)
     else:
-        flavor_filter = flavor or MetricNight.ALL_FLAVORS
-        mean = Case(
-            When(count=0, then=Value(None)),
-            default=F("total") / F("count"),
-            output_field=FloatField(),
-        )
-        fields = ("camera", "index", "night", "count", "mean", "min", "max", "n_warning",
-                  "n_alarm")  # fmt: skip
-        rows = _fetch(
-            MetricNight.objects.filter(flavor=flavor_filter, **filters)
-            .annotate(mean=mean)
-            .order_by()
-            .values_list(*fields)
-        )
-    return {"key": key, "flavor": flavor, "resolution": resolution, "series": _series(rows, fields)}
+        nights = MetricNight.objects.filter(flavor=flavor or MetricNight.ALL_FLAVORS, **filters)
+        series = _night_series(nights.annotate(mean=_MEAN).order_by())
+    return {"key": key, "flavor": flavor, "resolution": resolution, "series": series}
 
 
-def _exposures(filters: dict, flavor: str | None):
-    query = Metric.objects.filter(**filters)
-    return query.filter(flavor=flavor) if flavor else query
+_MEAN = Case(
+    When(count=0, then=Value(None)), default=F("total") / F("count"), output_field=FloatField()
+)
 
 
-def _fetch(query) -> list[tuple]:
-    """The rows of a values_list query, fetched with the database cursor directly: the ORM's
-    per-row conversion is a third of a year's trend and these columns need none. On Postgres
-    the results come in binary, which parses in half the time of text."""
-    sql, params = query.query.sql_with_params()
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, binary=True)
-            return cursor.fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _night_series(query) -> list[dict[str, Any]]:
+    """Per-night series. On Postgres the database builds one array per column and series
+    (120 rows to fetch instead of 44,000), its input already in index order."""
+    if connection.vendor != "postgresql":
+        rows = fetch_rows(query.values_list("camera", "index", *_NIGHT_FIELDS))
+        return _series(rows, _NIGHT_FIELDS)
+    arrays = {f"{name}_list": ArrayAgg(name) for name in _NIGHT_FIELDS}
+    rows = fetch_rows(
+        query.values("camera", "index").annotate(**arrays).values_list("camera", "index", *arrays)
+    )
+    series = []
+    for camera, index, *columns in sorted(rows, key=itemgetter(0, 1)):
+        series.append(_in_order(camera, index, _NIGHT_FIELDS, [list(c) for c in columns]))
+    return series
 
 
 def _series(rows: list[tuple], fields: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows grouped by (camera, index) into one dict of columns per series, in time order.
 
-    Rows come from SQL without a sort step (it would be a third of a year's trend): per-night
-    rows arrive in index order, (camera, index, night), and per-exposure rows in time order.
-    They are sorted here only when that order does not hold.
+    Rows come without an SQL sort on the camera text (a third of a year's trend): exposure
+    rows in time order, night rows in index order; they are grouped here.
     """
-    names = fields[2:]
     key = itemgetter(0, 1)
     groups = [(k, list(g)) for k, g in groupby(rows, key=key)]
     if len({k for k, _ in groups}) != len(groups):  # not grouped: sort (stable, keeps time order)
         groups = [(k, list(g)) for k, g in groupby(sorted(rows, key=key), key=key)]
     series = []
     for (camera, index), group in sorted(groups, key=itemgetter(0)):
-        if names[0] == "night" and any(b[2] < a[2] for a, b in pairwise(group)):
-            group.sort(key=itemgetter(2))
         columns = [list(column) for column in zip(*group, strict=True)][2:]
-        series.append({"camera": camera, "index": index, **dict(zip(names, columns, strict=True))})
+        series.append(_in_order(camera, index, fields, columns))
     return series
+
+
+def _in_order(camera: str, index: str, fields: tuple[str, ...], columns: list[list]) -> dict:
+    """One series as a dict; per-night columns are sorted by night if they are not already."""
+    nights = columns[0]
+    if fields[0] == "night" and any(b < a for a, b in pairwise(nights)):
+        order = sorted(range(len(nights)), key=nights.__getitem__)
+        columns = [[column[i] for i in order] for column in columns]
+    return {"camera": camera, "index": index, **dict(zip(fields, columns, strict=True))}
