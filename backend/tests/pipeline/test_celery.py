@@ -71,3 +71,24 @@ def test_celery_executor_runs_the_camera_jobs(dirs, config, celery_queue, make_d
     assert {e["payload"]["state"] for e in steps} == {"started", "finished"}
     assert len(recorder.of("job.log")) >= 6 and len(recorder.of("qa.ingested")) == 6
     assert all(Path(job.qa_path).exists() for job in Job.objects.all())
+
+
+def test_killed_celery_worker_process_fails_its_job(dirs, config, celery_queue, make_daemon):
+    write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
+    config = replace(config, executor="celery", celery_queue=celery_queue)
+    daemon, recorder = make_daemon(config=config, job_function="tests.pipeline.jobs:hanging_r0")
+    killed = []
+
+    def kill_r0(message):
+        payload = message["payload"]
+        if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
+            pid = daemon.scheduler.executor.running()[f"{payload['process_id']}:r0"]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    daemon.publisher.listeners.append(kill_r0)
+    daemon.run(until=lambda: len(recorder.of("process.finished")) == 1, timeout=60)
+    r0 = Job.objects.get(camera="r0")
+    assert killed and r0.status == "failed"
+    assert r0.error == "worker died (signal 9) while processing r0"
+    assert Job.objects.filter(status="done").count() == 2

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import time
 import uuid
 from typing import Any
 
 import redis
+from celery.signals import task_failure
 
 from qlf.celery import app
 from qlf.pipeline.executors.job import DEFAULT_JOB, resolve_job
@@ -43,6 +45,24 @@ def camera_job(job_id: str, spec: dict[str, Any], reply_to: str, job_function: s
         send({"kind": "failed", "job": job_id, "error": f"{type(exc).__name__}: {exc}"})
     else:
         send({"kind": "result", "job": job_id, "result": result})
+
+
+@task_failure.connect
+def _report_lost_worker(sender=None, task_id=None, exception=None, args=None, **_):
+    """A worker process that died mid-camera (killed, out of memory): fail the job at once.
+
+    Celery's pool notices the death and fails the task in the worker's main process, which
+    still can report to the daemon; without this the job would wait for its timeout.
+    """
+    if getattr(sender, "name", "") != "qlf.camera_job" or not args or len(args) < 3:
+        return
+    job_id, spec, reply_to = args[0], args[1], args[2]
+    text = str(exception)
+    match = re.search(r"signal (\d+)", text)
+    how = f"signal {match.group(1)}" if match else type(exception).__name__
+    error = f"worker died ({how}) while processing {spec.get('camera', '?')}"
+    client = redis.Redis.from_url(app.conf.broker_url)
+    client.rpush(reply_to, json.dumps({"kind": "failed", "job": job_id, "error": error}))
 
 
 class CeleryExecutor:
