@@ -63,9 +63,32 @@ def _serve(args) -> int:
     _operator_from_env()
     from daphne.cli import CommandLineInterface
 
+    from qlf.web.env import read_env
+
+    if read_env().embedded_daemon:
+        _embed_daemon()
     print(f"QLF serving on http://{args.host}:{args.port}/", file=sys.stderr)
     CommandLineInterface().run(["-b", args.host, "-p", str(args.port), "qlf.web.asgi:application"])
     return 0
+
+
+def _embed_daemon() -> None:
+    """Run the pipeline daemon in this process (embedded mode, DESIGN.md 2).
+
+    It starts once daphne's reactor runs, with that reactor's asyncio loop, so its events are
+    sent to the in-memory channel layer from the loop the websocket consumers listen on.
+    """
+    from daphne.server import twisted_loop  # installs the asyncio reactor on this loop
+    from twisted.internet import reactor
+
+    from qlf.dashboard.services.pipeline_control import pipeline_attach
+    from qlf.pipeline.daemon import PipelineDaemon
+
+    daemon = PipelineDaemon()
+    pipeline_attach(daemon)
+    reactor.callWhenRunning(lambda: daemon.start_background(loop=twisted_loop))
+    reactor.addSystemEventTrigger("before", "shutdown", daemon.shutdown)
+    print("QLF pipeline daemon embedded in the server", file=sys.stderr)
 
 
 def _operator_from_env() -> None:

@@ -36,6 +36,10 @@ class Env:
     executor: str
     operator_username: str | None  # with the password: an operator ensured at `qlf serve`
     operator_password: str | None = field(default=None, repr=False)
+    embedded_daemon: bool = False  # `qlf serve` runs the pipeline daemon in its own process
+    disk_warn_pct: float = 90.0  # a disk fuller than this raises a WARNING alert
+    disk_alarm_pct: float = 97.0  # ... and than this an ALARM
+    channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -59,7 +63,20 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         executor=environ.get("QLF_EXECUTOR", "local"),
         operator_username=environ.get("QLF_OPERATOR_USERNAME") or None,
         operator_password=environ.get("QLF_OPERATOR_PASSWORD") or None,
+        # Embedded unless told otherwise or a separate daemon is configured (DESIGN.md 2).
+        embedded_daemon=_flag(
+            environ.get("QLF_EMBEDDED_DAEMON"), not environ.get("QLF_PIPELINE_URL")
+        ),
+        disk_warn_pct=float(environ.get("QLF_DISK_WARN", 90)),
+        disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
+        channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
     )
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _path(environ, name: str, default: Path) -> Path:

@@ -81,7 +81,7 @@ if ENV.redis_url:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [ENV.redis_url]},
+            "CONFIG": {"hosts": [ENV.redis_url], "prefix": ENV.channel_prefix},
         }
     }
 else:
@@ -150,6 +150,9 @@ QLF = {
     "MAPPING_DIR": ENV.mapping_dir,
     "PIPELINE_URL": ENV.pipeline_url,
     "EXECUTOR": ENV.executor,
+    "EMBEDDED_DAEMON": ENV.embedded_daemon,
+    "DISK_WARN_PCT": ENV.disk_warn_pct,
+    "DISK_ALARM_PCT": ENV.disk_alarm_pct,
 }
 
 LOGGING = {
