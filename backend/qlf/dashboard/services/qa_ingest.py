@@ -54,6 +54,7 @@ def _locked_job(process_id: int, camera: str) -> tuple[Job, Process]:
     job = (
         Job.objects.select_for_update(of=("self", "process"))
         .select_related("process__exposure")
+        .defer("qa")  # replaced, never read: a re-ingested job's old document is not decoded
         .filter(process_id=process_id, camera=camera)
         .first()
     )
