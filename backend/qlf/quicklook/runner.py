@@ -28,6 +28,7 @@ from qlf import __version__
 from qlf.quicklook.calibration import load_calibration
 from qlf.quicklook.grading import UNKNOWN, element_statuses, metric_status, worst
 from qlf.quicklook.io.fibermap import read_fibermap
+from qlf.quicklook.io.products_file import products_path, write_camera_products
 from qlf.quicklook.io.qa_json import qa_json_path, write_qa_json
 from qlf.quicklook.io.raw import open_raw
 from qlf.quicklook.mapping import load_mapping
@@ -161,6 +162,7 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
                         "duration_s": outcome["DURATION_S"],
                     }
                 )
+            write_camera_products(products_path(qa_path), products)  # for the plot viewers
     except (OSError, ValueError, KeyError) as exc:
         error = str(exc)
         log.error("%s failed: %s", camera, error)

@@ -37,7 +37,8 @@ def plot_input(
             return PlotInput(
                 key=metric.key, camera=qa.get("CAMERA", ""), metrics=metrics,
                 params=task.get("PARAMS") or {}, flavor=qa.get("FLAVOR", ""),
-                expid=qa.get("EXPID"), amps=qa.get("AMPS"), fibers=fibers,
+                expid=qa.get("EXPID"), exptime=(qa.get("GENERAL_INFO") or {}).get("EXPTIME"),
+                amps=qa.get("AMPS"), fibers=fibers,
                 title=metric.name, description=metric.description, units=metric.units,
             )  # fmt: skip
     raise KeyError(f"camera {qa.get('CAMERA')} has no {metric.key} in this QA")

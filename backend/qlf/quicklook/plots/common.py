@@ -52,6 +52,7 @@ class PlotInput:
     params: Mapping[str, Any] = field(default_factory=dict)
     flavor: str = ""
     expid: int | None = None
+    exptime: float | None = None
     amps: Sequence[str] | None = None
     fibers: Mapping[str, Sequence] | None = None
     title: str = ""

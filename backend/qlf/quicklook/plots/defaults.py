@@ -23,12 +23,24 @@ from qlf.quicklook.plots.common import (
     new_figure,
 )
 
-__all__ = ["BANDS_HOW", "DEFAULT_PLOTS", "camera_figure", "element_figure", "fiber_figure"]
+__all__ = [
+    "BANDS_HOW",
+    "DEFAULT_PLOTS",
+    "camera_figure",
+    "class_colors",
+    "class_figure",
+    "element_figure",
+    "fiber_figure",
+    "focal_plane_figure",
+]
 
 BANDS_HOW = (
     "Dots are the measured values, coloured by status; the green band around the reference is "
     "NORMAL, the yellow one WARNING."
 )
+
+
+CLASS_PALETTE = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
 
 
 def element_figure(
@@ -73,15 +85,25 @@ def _amp(qa: PlotInput) -> LayoutDOM:
     return described(qa.description, fig, how=BANDS_HOW)
 
 
-def _class(qa: PlotInput) -> LayoutDOM:
+def class_figure(qa: PlotInput) -> figure:
+    """The value of each target class with its bands."""
     value = qa.value or {}
     labels = sorted(value)
     statuses = qa.element_statuses()
-    fig = element_figure(
+    return element_figure(
         qa, labels, [value[k] for k in labels], [statuses[k] for k in labels],
         x_label="target class", refs=[qa.ref_of(k) for k in labels], element="class",
     )  # fmt: skip
-    return described(qa.description, fig, how=BANDS_HOW)
+
+
+def class_colors(classes: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per target class (sorted), the same in every plot of a camera."""
+    names = sorted({*classes, "ALL"})
+    return {name: CLASS_PALETTE[i % len(CLASS_PALETTE)] for i, name in enumerate(names)}
+
+
+def _class(qa: PlotInput) -> LayoutDOM:
+    return described(qa.description, class_figure(qa), how=BANDS_HOW)
 
 
 def camera_figure(qa: PlotInput, labels: Sequence[str] | None = None) -> figure:
@@ -102,7 +124,7 @@ def _camera(qa: PlotInput) -> LayoutDOM:
 def fiber_figure(
     qa: PlotInput, values: Sequence, *, fibers: Sequence[int] | None = None,
     y_label: str | None = None, ref: float | None = None, extra: Mapping | None = None,
-    good: Sequence | None = None, name: str = "values",
+    good: Sequence | None = None, name: str = "values", **figure_options,
 ) -> figure:  # fmt: skip
     """A value per fiber over the fiber index, with the metric's bands around ``ref``.
 
@@ -115,12 +137,29 @@ def fiber_figure(
         colors[~np.asarray(good, dtype=bool)] = STATUS_COLORS["ALARM"]
     columns = {"fiber": x, "value": y, "color": colors.tolist(), **(extra or {})}
     source = ColumnDataSource(columns, name=name)
-    fig = new_figure(qa, x_label="fiber", y_label=y_label)
+    fig = new_figure(qa, x_label="fiber", y_label=y_label, **figure_options)
     band_boxes(fig, ref, qa.normal_range, qa.warn_range)
     dots = fig.scatter(x="fiber", y="value", size=6, color="color", source=source)
     tips = [("fiber", "@fiber"), ("value", "@value{0.000}")]
     tips += [(name.lower(), f"@{{{name}}}") for name in extra or {}]
     hover(fig, [dots], tips)
+    return fig
+
+
+def focal_plane_figure(qa: PlotInput, good: Sequence) -> figure:
+    """The camera's fibers at their targets' sky positions, good ones green, bad ones red."""
+    fibers = qa.fibers or {}
+    ra, dec = as_floats(fibers.get("TARGET_RA")), as_floats(fibers.get("TARGET_DEC"))
+    good = np.asarray(good, dtype=bool)[: ra.size]
+    colors = np.where(good, STATUS_COLORS["NORMAL"], STATUS_COLORS["ALARM"])
+    number = np.asarray(fibers.get("FIBER", np.arange(ra.size)))
+    source = ColumnDataSource(
+        {"ra": ra, "dec": dec, "fiber": number, "good": good.astype(int), "color": colors},
+        name="focal_plane",
+    )
+    fig = new_figure(qa, x_label="RA (deg)", y_label="Dec (deg)", match_aspect=True)
+    dots = fig.scatter(x="ra", y="dec", size=8, color="color", source=source)
+    hover(fig, [dots], [("fiber", "@fiber"), ("good", "@good"), ("RA, Dec", "@ra, @dec")])
     return fig
 
 

@@ -37,6 +37,21 @@ class CheckFlat(Metric):
             ratio /= nanmedian(ratio)
         return {self.key: float(nanmean(ratio)), "FLAT_RATIO_FIB": ratio.tolist()}
 
+    def plot(self, qa):
+        from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import BANDS_HOW, fiber_figure
+
+        fig = fiber_figure(
+            qa, qa.aux("FLAT_RATIO_FIB", []), ref=qa.ref_of(0), name="FLAT_RATIO_FIB",
+            y_label="fiber flat / calibration",
+        )  # fmt: skip
+        return described(
+            "Each fiber's flat divided by the calibration fiber flat (normalised by the median).",
+            fig,
+            how="A fiber off 1 transmits differently than when calibrated (a bad positioner, "
+            "a dirty or broken fiber). " + BANDS_HOW,
+        )
+
 
 @register
 class CheckArc(Metric):
@@ -61,3 +76,33 @@ class CheckArc(Metric):
             if fitted.any()
             else [None] * nlines,
         }
+
+    def plot(self, qa):
+        from bokeh.models import ColumnDataSource
+
+        from qlf.quicklook.plots.common import as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.defaults import fiber_figure
+
+        nlines = len(qa.aux("LINE_WAVELENGTHS", []))
+        per_fiber = fiber_figure(
+            qa, qa.aux("NLINES_FIB", []), y_label="arc lines fitted", name="NLINES_FIB",
+            good=[n >= max(1, nlines / 2) for n in qa.aux("NLINES_FIB", [])],
+        )  # fmt: skip
+        source = ColumnDataSource(
+            {
+                "wavelength": as_floats(qa.aux("LINE_WAVELENGTHS", [])),
+                "wsigma": as_floats(qa.aux("WSIGMA_LINE", [])),
+            },
+            name="WSIGMA_LINE",
+        )
+        lines = new_figure(qa, x_label="wavelength (Å)", y_label="σ along dispersion (px)")
+        dots = lines.scatter(x="wavelength", y="wsigma", size=9, source=source)
+        hover(lines, [dots], [("line", "@wavelength Å"), ("σ", "@wsigma{0.000} px")])
+        return described(
+            f"{qa.value} fibers with a good arc fit: arc lines fitted per fiber (of {nlines}), "
+            "and each line's median width.",
+            per_fiber,
+            lines,
+            how="Red fibers fitted fewer than half of the lines; a line much wider than the "
+            "others is blended or out of focus.",
+        )

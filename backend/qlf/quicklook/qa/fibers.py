@@ -30,6 +30,21 @@ class XYShifts(Metric):
         dy = None if products.info.flavor == "flat" else products.dy
         return {self.key: [dx, dy], "XSHIFT_FIB": products.xshift.dx_fiber.tolist()}
 
+    def plot(self, qa):
+        from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import BANDS_HOW, camera_figure, fiber_figure
+
+        per_fiber = fiber_figure(
+            qa, qa.aux("XSHIFT_FIB", []), ref=qa.ref_of(0), y_label="dx (px)", name="XSHIFT_FIB"
+        )
+        return described(
+            "Trace shift across the dispersion (dx) of each fiber, and the camera's dx and dy.",
+            camera_figure(qa, ["dx", "dy"]),
+            per_fiber,
+            how="A common offset moves every fiber; a slope across fibers is a rotation or a "
+            "scale change. " + BANDS_HOW,
+        )
+
 
 @register
 class XWSigma(Metric):
@@ -51,6 +66,27 @@ class XWSigma(Metric):
             "WSIGMA_FIB": w_fib.tolist(),
             "LINE_WAVELENGTHS": fits.wavelengths.tolist(),
         }
+
+    def plot(self, qa):
+        from bokeh.layouts import row
+
+        from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import BANDS_HOW, fiber_figure
+
+        across = fiber_figure(
+            qa, qa.aux("XSIGMA_FIB", []), ref=qa.ref_of(0), y_label="σ across (px)",
+            name="XSIGMA_FIB",
+        )  # fmt: skip
+        along = fiber_figure(
+            qa, qa.aux("WSIGMA_FIB", []), ref=qa.ref_of(1), y_label="σ along (px)",
+            name="WSIGMA_FIB", x_range=across.x_range,
+        )  # fmt: skip
+        return described(
+            "PSF width across (x) and along (w) the dispersion of each fiber, median over its "
+            "bright lines, fiber index running across the CCD.",
+            row(across, along, sizing_mode="stretch_width"),
+            how="A focus problem widens one side of the CCD or one direction. " + BANDS_HOW,
+        )
 
 
 @register
@@ -81,6 +117,26 @@ class NGoodFib(Metric):
             "GOOD_FIBERS": good.astype(int).tolist(),
             "FIBER_SNR": snr.tolist(),
         }
+
+    def plot(self, qa):
+        from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import fiber_figure, focal_plane_figure
+
+        good = qa.aux("GOOD_FIBERS", [])
+        snr = fiber_figure(
+            qa, qa.aux("FIBER_SNR", []), good=good, y_label="integrated S/N", name="FIBER_SNR",
+            extra={"good": list(good)}, y_axis_type="log",
+        )  # fmt: skip
+        children = [snr]
+        if qa.fibers and "TARGET_RA" in qa.fibers:
+            children.insert(0, focal_plane_figure(qa, good))
+        return described(
+            f"{qa.value} good fibers: integrated S/N of each fiber (log scale) and, with a "
+            "fibermap, the fibers on the sky.",
+            *children,
+            how="Green fibers are good, red ones are dead, blocked or too faint (S/N ≤ 5 or "
+            "below a fifth of the median fiber).",
+        )
 
 
 def _crosstalk_matrix(products, half_width: float = 3.5) -> np.ndarray:

@@ -119,6 +119,66 @@ class FidSnrTgt(Metric):
             "TGT_SNR": phot["snr"].tolist(),
         }
 
+    def plot(self, qa):
+        from bokeh.models import ColumnDataSource
+
+        from qlf.quicklook.plots.common import as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.defaults import BANDS_HOW, class_colors
+
+        mag, snr = as_floats(qa.aux("TGT_MAG", [])), as_floats(qa.aux("TGT_SNR", []))
+        classes = [str(c) for c in qa.aux("TGT_CLASS", [])]
+        colors = class_colors(classes)
+        fig = new_figure(
+            qa, x_label="imaging magnitude", y_label="median S/N per √Å", y_axis_type="log"
+        )
+        targets = ColumnDataSource(
+            {"fiber": qa.aux("TGT_FIBER", []), "mag": mag, "snr": snr, "class": classes,
+             "color": [colors[c] for c in classes]},
+            name="targets",
+        )  # fmt: skip
+        dots = fig.scatter(x="mag", y="snr", size=7, color="color", source=targets, alpha=0.8)
+        hover(fig, [dots], [("fiber", "@fiber"), ("class", "@class"), ("mag", "@mag{0.00}"),
+                            ("S/N", "@snr{0.00}")])  # fmt: skip
+        finite = mag[np.isfinite(mag)]
+        grid = np.linspace(min(finite.min(), FIDUCIAL_MAG) - 0.2, finite.max() + 0.2, 60) \
+            if finite.size else np.linspace(19, 24, 60)  # fmt: skip
+        t = qa.exptime or 0.0
+        fits = qa.aux("SNR_FIT", {}) or {}
+        value = qa.value or {}
+        fiducial = {"class": [], "mag": [], "snr": [], "ref": [], "low": [], "high": []}
+        for cls, fit in sorted(fits.items()):
+            if not fit or not t:
+                continue
+            x = 10 ** (-0.4 * (grid - 22.5))
+            curve = ColumnDataSource({"mag": grid, "snr": snr_model(x, *fit, t)},
+                                     name=f"fit_{cls}")  # fmt: skip
+            fig.line(x="mag", y="snr", source=curve, color=colors.get(cls, "#555"),
+                     line_dash="solid" if cls in value else "dotted", legend_label=cls)  # fmt: skip
+        for cls, v in sorted(value.items()):
+            ref, warn = qa.ref_of(cls), qa.warn_range
+            fiducial["class"].append(cls)
+            fiducial["mag"].append(FIDUCIAL_MAG)
+            fiducial["snr"].append(np.nan if v is None else v)
+            fiducial["ref"].append(np.nan if ref is None else ref)
+            fiducial["low"].append(np.nan if ref is None or warn is None else ref + warn[0])
+            fiducial["high"].append(np.nan if ref is None or warn is None else ref + warn[1])
+        source = ColumnDataSource(fiducial, name="values")
+        fig.segment(x0="mag", x1="mag", y0="low", y1="high", source=source, line_width=8,
+                    color="#f9a825", alpha=0.5)  # fmt: skip
+        stars = fig.scatter(x="mag", y="snr", marker="star", size=16, source=source,
+                            color="black")  # fmt: skip
+        hover(fig, [stars], [("class", "@class"), ("S/N at 22", "@snr{0.00}"),
+                             ("REF", "@ref{0.00}")])  # fmt: skip
+        fig.legend.location = "top_right"
+        return described(
+            "S/N per √Å of each target against its imaging magnitude, with the fit "
+            "SNR = t·a·x/√(t(a·x+b)) per class; stars are the graded S/N at magnitude 22.",
+            fig,
+            how="Points below their class's curve are faint for their magnitude (a bad "
+            "positioner or a wrong target); the yellow bar at 22 spans the WARNING range around "
+            "the reference. " + BANDS_HOW.split(";")[0] + ".",
+        )
+
 
 @register
 class DeltaMagTgt(Metric):
@@ -141,3 +201,30 @@ class DeltaMagTgt(Metric):
             "TGT_DELTAMAG": delta.tolist(),
             "TGT_SPECMAG": phot["spec_mag"].tolist(),
         }
+
+    def plot(self, qa):
+        from bokeh.models import ColumnDataSource
+
+        from qlf.quicklook.plots.common import as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.defaults import BANDS_HOW, class_colors, class_figure
+
+        classes = [str(c) for c in qa.aux("TGT_CLASS", [])]
+        colors = class_colors(classes)
+        scatter = new_figure(qa, x_label="imaging magnitude", y_label="Δmag (spectro − imaging)")
+        targets = ColumnDataSource(
+            {"fiber": qa.aux("TGT_FIBER", []), "mag": as_floats(qa.aux("TGT_MAG", [])),
+             "deltamag": as_floats(qa.aux("TGT_DELTAMAG", [])), "class": classes,
+             "color": [colors[c] for c in classes]},
+            name="targets",
+        )  # fmt: skip
+        dots = scatter.scatter(x="mag", y="deltamag", size=7, color="color", source=targets)
+        hover(scatter, [dots], [("fiber", "@fiber"), ("class", "@class"), ("mag", "@mag{0.00}"),
+                                ("Δmag", "@deltamag{0.000}")])  # fmt: skip
+        return described(
+            "Spectroscopic minus imaging magnitude: the mean per target class (graded) and "
+            "each target against its magnitude.",
+            class_figure(qa),
+            scatter,
+            how="Positive Δmag means less light than expected (clouds, a misplaced fiber, a "
+            "throughput loss). " + BANDS_HOW,
+        )
