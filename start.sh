@@ -2,7 +2,7 @@
 # Set up and run QLF (embedded: SQLite under var/, no other services).
 #
 #   ./start.sh                 set up, create the demo night if no data is configured, start
-#                              the pipeline daemon and the web server, print the URL
+#                              the web server with the pipeline daemon inside it, print the URL
 #   ./start.sh --demo-profile desi   the demo with the full-size instrument (slower)
 #
 # Settings come from the environment or from ./qlf.env (KEY=value lines). Safe to run twice:
@@ -37,7 +37,9 @@ if [ -z "${QLF_DATA_DIR:-}" ]; then
   export QLF_SCRATCH_DIR="${QLF_SCRATCH_DIR:-$QLF_VAR_DIR/scratch}"
   export QLF_SPECS_DIR="${QLF_SPECS_DIR:-$ROOT/backend/specs/$profile}"
 fi
-export QLF_PIPELINE_URL="${QLF_PIPELINE_URL:-PYRO:qlf.pipeline@127.0.0.1:${QLF_PYRO_PORT:-7770}}"
+# Embedded mode (DESIGN.md 2): the daemon runs inside the server, whose in-process channel layer
+# carries its events to the websockets. A QLF_PIPELINE_URL in qlf.env points to a separate daemon.
+if [ -z "${QLF_PIPELINE_URL:-}" ]; then export QLF_EMBEDDED_DAEMON="${QLF_EMBEDDED_DAEMON:-1}"; fi
 
 running() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
@@ -58,9 +60,11 @@ if [ "$demo" = 1 ] && ! ls "$QLF_DATA_DIR"/*/*/desi-*.fits.fz >/dev/null 2>&1 &&
     --sequence "zero,flat,arc,science*5" --cadence 20 --out "$QLF_DATA_DIR" --calib "$QLF_CALIB_DIR" --no-progress
 fi
 
-echo "== pipeline daemon"
-start_bg daemon "$QLF" daemon
-echo "== web server"
+if running daemon; then  # left by an older ./start.sh, which ran it apart
+  echo "   stopping the separate pipeline daemon (pid $(cat "$run/daemon.pid")): the server embeds it"
+  kill "$(cat "$run/daemon.pid")" && sleep 1; rm -f "$run/daemon.pid"
+fi
+echo "== web server and pipeline daemon"
 start_bg server "$QLF" serve --host "$host" --port "$port" --no-migrate
 
 for _ in $(seq 1 40); do
