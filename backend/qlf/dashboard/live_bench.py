@@ -1,0 +1,191 @@
+"""``qlf bench live``: latency of the websocket feed, worker report → client (DESIGN.md 9).
+
+Compose topology on one machine: a ``qlf serve`` process on a Redis channel layer and a
+temporary SQLite database, ``--clients`` websocket clients (viewers) in this process, and a
+separate publisher process that reports ``job.step`` events the way the daemon does on a
+worker's report (``EventPublisher.publish``: journal row, commit, group send). The latency of
+an event is the time from just before ``publish`` to its arrival at a client, for every client
+and event; the budget is 0.5 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["BUDGET_S", "add_arguments", "run"]
+
+BUDGET_S = 0.5
+_STEP = "BENCH"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--clients", type=int, default=50, help="connected websocket clients")
+    parser.add_argument("--events", type=int, default=200, help="events published")
+    parser.add_argument("--rate", type=float, default=20.0, help="events per second")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        help="the channel layer's Redis (default REDIS_URL or the local one)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+
+
+def run(args) -> int:
+    with tempfile.TemporaryDirectory(prefix="qlf-bench-live-") as tmp:
+        env = _environment(Path(tmp), args.redis_url)
+        print("setting up a database and a server (not timed) ...", flush=True)
+        token = _helper(env, "setup")["token"]
+        server, port = _serve(env)
+        try:
+            latencies, publish_s, lost = asyncio.run(_measure(args, env, port, token))
+        finally:
+            server.terminate()
+            server.wait(15)
+    p50, p95 = (float(np.percentile(latencies, q)) for q in (50, 95)) if latencies else (0, 0)
+    ok = bool(latencies) and p95 <= BUDGET_S and not lost
+    print(
+        f"\nqlf bench live: {args.clients} clients, {args.events} events at {args.rate:g}/s "
+        f"(Redis channel layer, publisher in another process)\n"
+        f"  deliveries            {len(latencies)}  (lost {lost})\n"
+        f"  latency p50           {p50 * 1e3:6.1f} ms\n"
+        f"  latency p95           {p95 * 1e3:6.1f} ms   (budget {BUDGET_S * 1e3:.0f} ms: "
+        f"{'ok' if ok else 'OVER'})\n"
+        f"  latency max           {max(latencies, default=0) * 1e3:6.1f} ms\n"
+        f"  publish() p50         {np.percentile(publish_s, 50) * 1e3:6.1f} ms  "
+        f"(journal row + commit, in the publisher)"
+    )
+    return 1 if args.strict and not ok else 0
+
+
+async def _measure(args, env, port: int, token: str):
+    from websockets.asyncio.client import connect
+
+    url = f"ws://127.0.0.1:{port}/ws/monitor/?token={token}"
+    clients = await asyncio.gather(
+        *(connect(url, origin=f"http://127.0.0.1:{port}", open_timeout=60)
+          for _ in range(args.clients))
+    )  # fmt: skip
+    for ws in clients:
+        for _ in range(2):  # hello and the pipeline status
+            await asyncio.wait_for(ws.recv(), 30)
+
+    async def listen(ws) -> list[float]:
+        got = []
+        while len(got) < args.events:
+            message = json.loads(await ws.recv())
+            payload = message.get("payload") or {}
+            if message.get("type") == "job.step" and payload.get("step") == _STEP:
+                got.append(time.time() - payload["sent"])
+        return got
+
+    listeners = [asyncio.create_task(listen(ws)) for ws in clients]
+    publisher = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "qlf.dashboard.live_bench", "publish",
+        str(args.events), str(args.rate), env=env, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await publisher.communicate()
+    publish_s = json.loads(out.decode().strip().splitlines()[-1])
+    done, pending = await asyncio.wait(listeners, timeout=10)
+    for task in pending:
+        task.cancel()
+    for ws in clients:
+        await ws.close()
+    latencies = [x for task in done for x in task.result()]
+    return latencies, publish_s, args.clients * args.events - len(latencies)
+
+
+def _environment(root: Path, redis_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "QLF_PIPELINE_URL")}
+    for name in ("data", "scratch"):
+        (root / name).mkdir()
+    env.update(
+        DJANGO_SETTINGS_MODULE="qlf.web.settings",
+        QLF_VAR_DIR=str(root),
+        QLF_DATA_DIR=str(root / "data"),
+        QLF_SCRATCH_DIR=str(root / "scratch"),
+        REDIS_URL=redis_url,
+        QLF_CHANNEL_PREFIX=f"qlf-bench-{uuid.uuid4().hex[:12]}",
+        QLF_EMBEDDED_DAEMON="0",
+    )
+    return env
+
+
+def _helper(env, *args: str):
+    done = subprocess.run(
+        [sys.executable, "-m", "qlf.dashboard.live_bench", *args],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _serve(env) -> tuple[subprocess.Popen, int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "qlf.cli", "serve", "--port", str(port), "--no-migrate"]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/auth/me/", timeout=2).close()
+            return server, port
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("qlf serve did not start")
+
+
+# -- the subprocesses ----------------------------------------------------------------------------
+
+
+def _setup() -> dict:
+    from django.core.management import call_command
+
+    from qlf.dashboard.services.users import user_create, user_token
+
+    call_command("migrate", interactive=False, verbosity=0)
+    user = user_create(username="bench", password=uuid.uuid4().hex, role="viewer")
+    return {"token": user_token(user=user)}
+
+
+def _publish(n: int, rate: float) -> list[float]:
+    """Publish ``n`` job.step events at ``rate`` per second; the duration of each publish."""
+    from qlf.pipeline.events import EventPublisher
+
+    publisher = EventPublisher()
+    durations = []
+    start = time.monotonic()
+    for i in range(n):
+        time.sleep(max(0.0, start + i / rate - time.monotonic()))
+        payload = {"process_id": 0, "camera": "r0", "step": _STEP, "state": "finished",
+                   "duration_s": None, "sent": time.time()}  # fmt: skip
+        t = time.perf_counter()
+        publisher.publish("job.step", payload)
+        durations.append(time.perf_counter() - t)
+    publisher.close()
+    return durations
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    if sys.argv[1] == "setup":
+        print(json.dumps(_setup()))
+    else:
+        print(json.dumps(_publish(int(sys.argv[2]), float(sys.argv[3]))))
