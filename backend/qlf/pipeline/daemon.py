@@ -29,6 +29,7 @@ __all__ = ["PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
 
 log = logging.getLogger("qlf.pipeline")
 _TURN_S = 0.1  # longest wait inside one turn: bounds the delay of control calls and events
+_ERROR_PAUSE_S = 2.0
 
 
 def setup_django() -> None:
@@ -75,6 +76,7 @@ class PipelineDaemon:
         self._loop_ident: int | None = None
         self._pyro = None
         self._started_once = False
+        self.error = ""  # the last error of the loop, cleared by a good turn
         self._status: dict[str, Any] = self.scheduler.status()
 
     # -- control (any thread) --------------------------------------------------------------
@@ -105,6 +107,7 @@ class PipelineDaemon:
             "executor": self.config.executor,
             "workers": self.config.workers,
             "last": dict(self.scheduler.last),
+            "error": self.error,
         }
 
     # -- running ---------------------------------------------------------------------------
@@ -122,8 +125,16 @@ class PipelineDaemon:
         try:
             while not self._halt.is_set():
                 self._run_commands(block=False)
-                self.disk_watch.poll()
-                busy = self.scheduler.tick(_TURN_S)
+                try:
+                    self.disk_watch.poll()
+                    busy = self.scheduler.tick(_TURN_S)
+                    self.error = ""
+                except Exception as exc:  # e.g. a full disk: report, wait, try again
+                    log.exception("pipeline loop error; retrying in %.0f s", _ERROR_PAUSE_S)
+                    self.error = f"{type(exc).__name__}: {exc}"
+                    self.scheduler.recover()
+                    self._halt.wait(_ERROR_PAUSE_S)
+                    busy = False
                 self._status = self.scheduler.status()
                 if until is not None and until():
                     return

@@ -63,6 +63,7 @@ class _Active:
     raw_path: Path
     raw_mtime: float | None
     t0: float
+    attempt: int  # stale reports of an earlier attempt at the same process are ignored
     jobs: dict[str, _Job] = field(default_factory=dict)
     last_ingest: float | None = None
     withdrawn: bool = False
@@ -90,6 +91,7 @@ class Scheduler:
         self.last: dict[str, Any] = {}
         self._next_scan = 0.0
         self._executor_started = False
+        self._attempts = 0
         self._published: dict[str, Any] | None = None
 
     # -- control ---------------------------------------------------------------------------
@@ -113,7 +115,7 @@ class Scheduler:
         elif self.state != "stopped":
             self.state = "stopping"
             for job_id in self.executor.cancel_pending():
-                camera = job_id.split(":", 1)[1]
+                camera = job_id.split(":")[1]
                 self.current.jobs.pop(camera, None)  # stays queued in the database
                 self.current.withdrawn = True
             self._close_if_done()
@@ -150,6 +152,14 @@ class Scheduler:
         )
         self._refresh_queue()
         return {"queued": expid, "process_id": process.pk, **self.status()}
+
+    def recover(self) -> None:
+        """After an unexpected error: drop the exposure in hand; it stays running in the
+        database and is resumed by the next turn (cameras done are not run again)."""
+        self.executor.cancel_pending()
+        if self.current is not None:
+            self.current = None
+            self.state = "stopped" if self.state == "stopping" else "idle"
 
     def status(self) -> dict[str, Any]:
         return {
@@ -234,7 +244,10 @@ class Scheduler:
             mtime = raw.stat().st_mtime
         except OSError:
             mtime = None
-        active = _Active(process.pk, process.exposure_id, process.night, raw, mtime, time.time())
+        self._attempts += 1
+        active = _Active(
+            process.pk, process.exposure_id, process.night, raw, mtime, time.time(), self._attempts
+        )
         self.current, self.state = active, "running"
         self.queue = [p.exposure_id for p in waiting[1:]]
         self._publish(
@@ -256,7 +269,8 @@ class Scheduler:
                 self._ingest(active, job.camera, {"qa_path": str(qa_path)})
                 continue
             self.executor.submit(
-                f"{process.pk}:{job.camera}", camera_spec(raw, job.camera, self.config)
+                f"{process.pk}:{job.camera}:{active.attempt}",
+                camera_spec(raw, job.camera, self.config),
             )
 
     # -- worker reports --------------------------------------------------------------------
@@ -281,9 +295,14 @@ class Scheduler:
 
     def _handle(self, message: dict[str, Any]) -> None:
         active = self.current
-        process_id, _, camera = message["job"].partition(":")
-        if active is None or int(process_id) != active.process_id or camera not in active.jobs:
-            return  # a report of a job withdrawn by stop or reset
+        process_id, camera, attempt = message["job"].split(":")
+        if (
+            active is None
+            or (int(process_id), int(attempt)) != (active.process_id, active.attempt)
+            or camera not in active.jobs
+            or active.jobs[camera].status in (JobStatus.DONE, JobStatus.FAILED)
+        ):
+            return  # a report of a job withdrawn (stop, reset) or of an earlier attempt
         job = active.jobs[camera]
         kind = message["kind"]
         if kind == "started":

@@ -82,7 +82,10 @@ def test_killed_celery_worker_process_fails_its_job(dirs, config, celery_queue, 
     def kill_r0(message):
         payload = message["payload"]
         if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
-            pid = daemon.scheduler.executor.running()[f"{payload['process_id']}:r0"]
+            running = daemon.scheduler.executor.running()
+            pid = next(
+                p for j, p in running.items() if j.startswith(f"{payload['process_id']}:r0:")
+            )
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 

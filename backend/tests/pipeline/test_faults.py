@@ -60,7 +60,10 @@ def test_killed_worker_fails_its_job_and_the_night_goes_on(dirs, make_daemon):
     def kill_r0(message):
         payload = message["payload"]
         if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
-            pid = daemon.scheduler.executor.running()[f"{payload['process_id']}:r0"]
+            running = daemon.scheduler.executor.running()
+            pid = next(
+                p for j, p in running.items() if j.startswith(f"{payload['process_id']}:r0:")
+            )
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
@@ -127,3 +130,25 @@ def test_restarted_daemon_resumes_its_queue(dirs, config, make_daemon):
     per_camera = Metric.objects.filter(expid=1).values_list("camera", "key", "index")
     assert len(per_camera) == len(set(per_camera))
     assert Metric.objects.count() > metrics_before
+
+
+def test_unexpected_error_in_the_loop_is_survived(dirs, make_daemon, monkeypatch):
+    write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
+    from qlf.pipeline import daemon as daemon_module
+    from qlf.pipeline import ingest
+
+    monkeypatch.setattr(daemon_module, "_ERROR_PAUSE_S", 0.1)
+    real, failures = ingest.job_ingest, []
+
+    def failing_once(process_id, qa_path):
+        if not failures:
+            failures.append(qa_path)
+            raise RuntimeError("disk on fire")
+        return real(process_id, qa_path)
+
+    monkeypatch.setattr(ingest, "job_ingest", failing_once)
+    daemon, recorder = make_daemon()
+    daemon.run(until=_count(recorder, "process.finished"), timeout=60)
+    assert failures and daemon.error == ""
+    assert Process.objects.get().status == "done"
+    assert Job.objects.filter(status="done").count() == 3
