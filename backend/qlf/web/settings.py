@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bokeh.util.paths
 import dj_database_url
 
 from qlf.web.env import read_env
@@ -103,6 +104,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = ENV.var_dir / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; WhiteNoise expects it
 WHITENOISE_USE_FINDERS = True  # serve app assets (admin, API docs) without collectstatic
+# BokehJS of the installed bokeh package, at /static/bokeh/js/bokeh.min.js: the plots' JSON and
+# the library that draws them always have the same version, and nothing comes from a CDN.
+STATICFILES_DIRS = [("bokeh", bokeh.util.paths.bokehjs_path())]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qlf.dashboard.api import auth, comments, history, jobs, pipeline, qa, reference
+from qlf.dashboard.api import auth, comments, history, jobs, pipeline, plots, qa, reference
 
 urlpatterns = [
     path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
@@ -28,6 +28,10 @@ urlpatterns = [
     path("specs/", reference.SpecListApi.as_view(), name="spec-list"),
     path("specs/current/", reference.SpecCurrentApi.as_view(), name="spec-current"),
     path("config/", reference.ConfigApi.as_view(), name="config"),
+    path("plots/resources/", plots.PlotResourcesApi.as_view(), name="plot-resources"),
+    path("plots/ccd/", plots.PlotCcdApi.as_view(), name="plot-ccd"),
+    path("plots/spectra/", plots.PlotSpectrumApi.as_view(), name="plot-spectra"),
+    path("plots/<str:metric>/", plots.PlotMetricApi.as_view(), name="plot-metric"),
     path("pipeline/status/", pipeline.PipelineStatusApi.as_view(), name="pipeline-status"),
     *(
         path(

@@ -81,7 +81,7 @@ class CheckArc(Metric):
         from bokeh.models import ColumnDataSource
 
         from qlf.quicklook.plots.common import as_floats, described, hover, new_figure
-        from qlf.quicklook.plots.defaults import fiber_figure
+        from qlf.quicklook.plots.defaults import camera_figure, fiber_figure
 
         nlines = len(qa.aux("LINE_WAVELENGTHS", []))
         per_fiber = fiber_figure(
@@ -101,6 +101,7 @@ class CheckArc(Metric):
         return described(
             f"{qa.value} fibers with a good arc fit: arc lines fitted per fiber (of {nlines}), "
             "and each line's median width.",
+            camera_figure(qa, ["good fibers"]),
             per_fiber,
             lines,
             how="Red fibers fitted fewer than half of the lines; a line much wider than the "

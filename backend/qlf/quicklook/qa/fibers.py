@@ -120,16 +120,16 @@ class NGoodFib(Metric):
 
     def plot(self, qa):
         from qlf.quicklook.plots.common import described
-        from qlf.quicklook.plots.defaults import fiber_figure, focal_plane_figure
+        from qlf.quicklook.plots.defaults import camera_figure, fiber_figure, focal_plane_figure
 
         good = qa.aux("GOOD_FIBERS", [])
         snr = fiber_figure(
             qa, qa.aux("FIBER_SNR", []), good=good, y_label="integrated S/N", name="FIBER_SNR",
             extra={"good": list(good)}, y_axis_type="log",
         )  # fmt: skip
-        children = [snr]
+        children = [camera_figure(qa, ["good fibers"]), snr]
         if qa.fibers and "TARGET_RA" in qa.fibers:
-            children.insert(0, focal_plane_figure(qa, good))
+            children.insert(1, focal_plane_figure(qa, good))
         return described(
             f"{qa.value} good fibers: integrated S/N of each fiber (log scale) and, with a "
             "fibermap, the fibers on the sky.",

@@ -13,6 +13,7 @@ from qlf.quicklook.throughput import nanomaggies_to_mag
 __all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "target_photometry"]
 
 FIDUCIAL_MAG = 22.0
+BAND_COLUMNS = ("normal_low", "normal_high", "warn_low", "warn_high")
 
 
 def target_photometry(products) -> dict[str, np.ndarray]:
@@ -122,8 +123,8 @@ class FidSnrTgt(Metric):
     def plot(self, qa):
         from bokeh.models import ColumnDataSource
 
-        from qlf.quicklook.plots.common import as_floats, described, hover, new_figure
-        from qlf.quicklook.plots.defaults import BANDS_HOW, class_colors
+        from qlf.quicklook.plots.common import BAND_COLORS, as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.defaults import class_colors
 
         mag, snr = as_floats(qa.aux("TGT_MAG", [])), as_floats(qa.aux("TGT_SNR", []))
         classes = [str(c) for c in qa.aux("TGT_CLASS", [])]
@@ -145,26 +146,28 @@ class FidSnrTgt(Metric):
         t = qa.exptime or 0.0
         fits = qa.aux("SNR_FIT", {}) or {}
         value = qa.value or {}
-        fiducial = {"class": [], "mag": [], "snr": [], "ref": [], "low": [], "high": []}
         for cls, fit in sorted(fits.items()):
             if not fit or not t:
                 continue
             x = 10 ** (-0.4 * (grid - 22.5))
-            curve = ColumnDataSource({"mag": grid, "snr": snr_model(x, *fit, t)},
-                                     name=f"fit_{cls}")  # fmt: skip
+            curve = ColumnDataSource({"mag": grid, "snr": snr_model(x, *fit, t)}, name=f"fit_{cls}")
             fig.line(x="mag", y="snr", source=curve, color=colors.get(cls, "#555"),
                      line_dash="solid" if cls in value else "dotted", legend_label=cls)  # fmt: skip
+        fiducial = {name: [] for name in ("class", "mag", "snr", "ref", *BAND_COLUMNS)}
         for cls, v in sorted(value.items()):
-            ref, warn = qa.ref_of(cls), qa.warn_range
+            ref = qa.ref_of(cls)
             fiducial["class"].append(cls)
             fiducial["mag"].append(FIDUCIAL_MAG)
             fiducial["snr"].append(np.nan if v is None else v)
             fiducial["ref"].append(np.nan if ref is None else ref)
-            fiducial["low"].append(np.nan if ref is None or warn is None else ref + warn[0])
-            fiducial["high"].append(np.nan if ref is None or warn is None else ref + warn[1])
+            for name, rng in (("normal", qa.normal_range), ("warn", qa.warn_range)):
+                bad = ref is None or rng is None
+                fiducial[f"{name}_low"].append(np.nan if bad else ref + rng[0])
+                fiducial[f"{name}_high"].append(np.nan if bad else ref + rng[1])
         source = ColumnDataSource(fiducial, name="values")
-        fig.segment(x0="mag", x1="mag", y0="low", y1="high", source=source, line_width=8,
-                    color="#f9a825", alpha=0.5)  # fmt: skip
+        for name, band, width in (("warn", "WARNING", 14), ("normal", "NORMAL", 8)):
+            fig.segment(x0="mag", x1="mag", y0=f"{name}_low", y1=f"{name}_high", source=source,
+                        line_width=width, color=BAND_COLORS[band], alpha=0.9)  # fmt: skip
         stars = fig.scatter(x="mag", y="snr", marker="star", size=16, source=source,
                             color="black")  # fmt: skip
         hover(fig, [stars], [("class", "@class"), ("S/N at 22", "@snr{0.00}"),
@@ -175,8 +178,8 @@ class FidSnrTgt(Metric):
             "SNR = t·a·x/√(t(a·x+b)) per class; stars are the graded S/N at magnitude 22.",
             fig,
             how="Points below their class's curve are faint for their magnitude (a bad "
-            "positioner or a wrong target); the yellow bar at 22 spans the WARNING range around "
-            "the reference. " + BANDS_HOW.split(";")[0] + ".",
+            "positioner or a wrong target); the bars at magnitude 22 are the NORMAL (green) and "
+            "WARNING (yellow) ranges around each class's reference.",
         )
 
 

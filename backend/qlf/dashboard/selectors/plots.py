@@ -1,0 +1,122 @@
+"""Drill-down plots of one process and camera as Bokeh ``json_item`` documents.
+
+The plot of a metric is its plugin's (the metric registry is the plot registry); the CCD image
+and the spectra come from the products file the pipeline writes beside the QA JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import bokeh
+from bokeh.embed import json_item
+from django.templatetags.static import static
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import Fibermap, Job, Process
+from qlf.dashboard.selectors.files import qlf_dir
+from qlf.quicklook.io.products_file import products_path, read_camera_products
+from qlf.quicklook.io.qa_json import qa_json_path
+from qlf.quicklook.plots.build import find_metric, plot_input
+from qlf.quicklook.plots.images import ccd_image_plot, spectrum_plot
+
+__all__ = ["BOKEH_SCRIPTS", "plot_ccd", "plot_metric", "plot_resources", "plot_spectrum"]
+
+#: the BokehJS bundles a page loads (core, widgets and tables, in this order)
+BOKEH_SCRIPTS = ("bokeh", "bokeh-widgets", "bokeh-tables")
+#: fibermap columns a plot may use
+FIBER_COLUMNS = ("FIBER", "TARGET_RA", "TARGET_DEC", "OBJTYPE", "TARGET_CLASS")
+
+
+def _job(process_id: int, camera: str) -> Job:
+    job = (
+        Job.objects.select_related("process")
+        .filter(process_id=process_id, camera=camera, qa__isnull=False)
+        .first()
+    )
+    if job is None:
+        if not Process.objects.filter(pk=process_id).exists():
+            raise ApplicationError(f"process {process_id} does not exist", status_code=404)
+        raise ApplicationError(
+            f"no QA for camera {camera!r} in process {process_id}",
+            extra={"field": "camera"},
+            status_code=404,
+        )
+    return job
+
+
+def _fibers(job: Job) -> dict[str, list] | None:
+    """The camera's fibers from the exposure's fibermap (its petal, in fiber order), if any."""
+    fibermap = Fibermap.objects.filter(exposure_id=job.process.exposure_id).first()
+    if fibermap is None or "PETAL_LOC" not in fibermap.columns:
+        return None
+    columns = fibermap.columns
+    petal = int(job.camera[1:])
+    rows = [i for i, p in enumerate(columns["PETAL_LOC"]) if p == petal]
+    if "FIBER" in columns:
+        rows.sort(key=lambda i: columns["FIBER"][i])
+    return {name: [columns[name][i] for i in rows] for name in FIBER_COLUMNS if name in columns}
+
+
+def plot_metric(*, metric: str, process_id: int, camera: str) -> dict[str, Any]:
+    """The drill-down plot of ``metric`` (registry name or QA key) for one camera."""
+    try:
+        plugin = find_metric(metric)
+    except KeyError:
+        raise ApplicationError(
+            f"no QA metric named {metric!r}", extra={"field": "metric"}, status_code=404
+        ) from None
+    job = _job(process_id, camera)
+    try:
+        qa = plot_input(plugin, job.qa, fibers=_fibers(job))
+    except KeyError:
+        raise ApplicationError(
+            f"no {plugin.key} in the QA of {camera} in process {process_id}",
+            extra={"field": "metric"},
+            status_code=404,
+        ) from None
+    return json_item(plugin.plot(qa))
+
+
+def _products(job: Job) -> dict[str, Any]:
+    qa = job.qa
+    candidates = [qa_json_path(qlf_dir("SCRATCH_DIR"), qa["NIGHT"], qa["EXPID"], job.camera)]
+    if job.qa_path:
+        candidates.append(Path(job.qa_path))
+    for qa_path in candidates:
+        path = products_path(qa_path)
+        if path.is_file():
+            try:
+                return read_camera_products(path)
+            except (OSError, KeyError) as exc:
+                raise ApplicationError(
+                    f"the products file of {job.camera} is unreadable: {exc}", status_code=404
+                ) from exc
+    raise ApplicationError(
+        f"no image or spectra kept for {job.camera} of exposure {qa['EXPID']}", status_code=404
+    )
+
+
+def plot_ccd(*, process_id: int, camera: str) -> dict[str, Any]:
+    """The binned preprocessed image of one camera with its amplifiers."""
+    return json_item(ccd_image_plot(_products(_job(process_id, camera))))
+
+
+def plot_spectrum(*, process_id: int, camera: str, fiber: int) -> dict[str, Any]:
+    """One fiber's spectrum (sky-subtracted for science exposures)."""
+    products = _products(_job(process_id, camera))
+    try:
+        layout = spectrum_plot(products, fiber)
+    except ValueError as exc:
+        field = "fiber" if "spectra" in products else None
+        raise ApplicationError(str(exc), extra={"field": field}, status_code=404) from exc
+    return json_item(layout)
+
+
+def plot_resources() -> dict[str, Any]:
+    """What a page needs to render the plots: the BokehJS version and its local URLs."""
+    return {
+        "version": bokeh.__version__,
+        "js": [static(f"bokeh/js/{name}.min.js") for name in BOKEH_SCRIPTS],
+    }
