@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+
 import numpy as np
 from bokeh.models import BoxAnnotation, ColumnDataSource, Div, HoverTool
 
@@ -36,3 +39,34 @@ def description(layout) -> str:
 
 def hover_fields(layout) -> set[str]:
     return {label for tool in layout.select({"type": HoverTool}) for label, _ in tool.tooltips}
+
+
+def served_sources(item: dict) -> dict[str, dict]:
+    """Named data sources of a served ``json_item``: name → columns as lists."""
+    found: dict[str, dict] = {}
+
+    def decode(value):
+        if isinstance(value, dict) and value.get("type") == "ndarray":
+            raw = value["array"]
+            if isinstance(raw, list):  # object arrays are sent as plain lists
+                return raw
+            buffer = base64.b64decode(raw["data"])
+            if buffer[:2] == b"\x1f\x8b":
+                buffer = gzip.decompress(buffer)
+            return np.frombuffer(buffer, dtype=value["dtype"]).tolist()
+        return value
+
+    def walk(node):
+        if isinstance(node, dict):
+            attributes = node.get("attributes") or {}
+            if node.get("name") == "ColumnDataSource" and attributes.get("name"):
+                entries = attributes.get("data", {}).get("entries", [])
+                found[attributes["name"]] = {k: decode(v) for k, v in entries}
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(item["doc"])
+    return found

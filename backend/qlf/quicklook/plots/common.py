@@ -115,7 +115,7 @@ class PlotInput:
         return f"{self.key} ({self.units})" if self.units else self.key
 
     def heading(self) -> str:
-        return f"{self.camera} · {self.title or self.key} · {self.status}"
+        return f"{self.camera} · {self.key} · {self.status}"
 
 
 def as_floats(values: Any) -> np.ndarray:
