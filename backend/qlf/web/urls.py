@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("api/", include("qlf.dashboard.api.urls")),
     re_path(r"^api/", json_404),  # unknown API paths answer JSON, not an HTML page
+    path("", include("qlf.web.frontend")),  # the web application (frontend/dist), last
 ]
 
 handler404 = "qlf.dashboard.errors.json_404"

@@ -1,0 +1,31 @@
+import { NavLink, Outlet } from 'react-router';
+
+import { UserMenu } from '@/features/auth/components/UserMenu';
+
+const LINKS: [string, string][] = [
+  ['/', 'Monitor'],
+  ['/processing', 'Processing History'],
+  ['/observing', 'Observing History'],
+  ['/qa', 'QA'],
+];
+
+export function Layout() {
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">QLF</span>
+        <nav aria-label="Screens">
+          {LINKS.map(([to, label]) => (
+            <NavLink key={to} to={to} end={to === '/'}>
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <UserMenu />
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

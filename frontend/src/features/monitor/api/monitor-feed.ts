@@ -1,0 +1,131 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
+
+import { config } from '@/config/env';
+import { useMonitorSocket, type MonitorEvent } from '@/lib/monitorSocket';
+import { processKeys, recentProcessesOptions } from '@/lib/queries/processes';
+import type { PipelineStatus } from '@/lib/types';
+
+import { pipelineStatusKey, pipelineStatusOptions } from './pipeline';
+
+export type Alert = {
+  id: string;
+  level: 'WARNING' | 'ALARM';
+  camera: string | null;
+  expid: number | null;
+  text: string;
+  time: string;
+};
+
+export type LogLine = { id: string; time: string; text: string; level?: string };
+
+const MAX_LINES = 400;
+
+function p<T>(event: MonitorEvent, key: string): T | undefined {
+  return (event.payload ?? {})[key] as T | undefined;
+}
+
+function describe(event: MonitorEvent): string | null {
+  const dur = p<number>(event, 'duration_s');
+  const took = typeof dur === 'number' ? ` in ${dur.toFixed(2)} s` : '';
+  switch (event.type) {
+    case 'exposure.discovered':
+      return `exposure ${p(event, 'expid')} discovered (${p(event, 'flavor')}, night ${p(event, 'night')})`;
+    case 'process.started':
+      return `process ${p(event, 'process_id')} started for exposure ${p(event, 'expid')}`;
+    case 'process.finished':
+      return `process ${p(event, 'process_id')} ${p(event, 'status')}${took}`;
+    case 'job.step':
+      return `${p(event, 'camera')} ${p(event, 'step')} ${p(event, 'state')}${took}`;
+    case 'qa.ingested':
+      return `${p(event, 'camera')} QA ingested: ${p(event, 'status') ?? 'no QA'}`;
+    case 'alert':
+      return `${p(event, 'level')} ${p(event, 'camera') ?? ''} ${p(event, 'text')}`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The Monitor's live state: the websocket when the backend offers it, REST polling of the
+ * pipeline status and the recent processes otherwise (and while reconnecting).
+ */
+export function useMonitorFeed() {
+  const client = useQueryClient();
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const refresh = useCallback(
+    (processId?: number) => {
+      if (pending.current) return; // at most one refresh per 300 ms, however many events
+      pending.current = setTimeout(() => {
+        pending.current = null;
+        void client.invalidateQueries({ queryKey: processKeys.recent });
+        if (processId) void client.invalidateQueries({ queryKey: processKeys.detail(processId) });
+      }, 300);
+    },
+    [client],
+  );
+
+  const onEvent = useCallback(
+    (event: MonitorEvent) => {
+      if (event.type === 'pipeline.status' && event.payload) {
+        client.setQueryData<PipelineStatus>(pipelineStatusKey, (old) => ({
+          ...old,
+          ...(event.payload as PipelineStatus),
+        }));
+        return;
+      }
+      const text = describe(event);
+      if (text) {
+        const line = {
+          id: `${event.seq}`,
+          time: event.time ?? new Date().toISOString(),
+          text,
+          level: event.type === 'alert' ? p<string>(event, 'level') : undefined,
+        };
+        setLines((old) => [...old.slice(-MAX_LINES + 1), line]);
+      }
+      if (event.type === 'alert') {
+        const level = p<string>(event, 'level') === 'ALARM' ? 'ALARM' : 'WARNING';
+        setAlerts((old) => [
+          {
+            id: `ws-${event.seq}`,
+            level,
+            camera: p<string>(event, 'camera') ?? null,
+            expid: p<number>(event, 'expid') ?? null,
+            text: String(p(event, 'text') ?? ''),
+            time: event.time ?? new Date().toISOString(),
+          },
+          ...old.slice(0, 49),
+        ]);
+      }
+      if (event.type === 'job.log' || event.type === 'log.lines')
+        void client.invalidateQueries({ queryKey: ['jobs'] });
+      if (
+        event.type.startsWith('process.') ||
+        event.type === 'job.step' ||
+        event.type === 'qa.ingested'
+      )
+        refresh(p<number>(event, 'process_id'));
+    },
+    [client, refresh],
+  );
+
+  const { state: socketState, socket } = useMonitorSocket(onEvent);
+  const poll: number | false = socketState === 'live' ? false : config.pollMs;
+  const status = useQuery(pipelineStatusOptions(poll));
+  const recent = useQuery(recentProcessesOptions(poll));
+
+  return {
+    socketState,
+    socket,
+    poll,
+    status,
+    recent,
+    lines,
+    alerts,
+    dismissAlerts: () => setAlerts([]),
+  };
+}

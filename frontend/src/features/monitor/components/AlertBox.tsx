@@ -1,0 +1,88 @@
+import { useEffect, useRef, useState } from 'react';
+
+import type { ProcessDetail } from '@/lib/types';
+
+import type { Alert } from '../api/monitor-feed';
+
+function beep(level: Alert['level']) {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    osc.frequency.value = level === 'ALARM' ? 880 : 520;
+    osc.connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.25);
+  } catch {
+    /* no audio in this browser */
+  }
+}
+
+/** Cameras of the shown process in WARNING or ALARM (what polling can tell without the feed). */
+export function alertsOf(process: ProcessDetail | undefined): Alert[] {
+  if (!process) return [];
+  return process.jobs
+    .filter((j) => j.qa_status === 'WARNING' || j.qa_status === 'ALARM')
+    .map((j) => {
+      const bad = j.steps.filter((s) => s.qa_status === j.qa_status).map((s) => s.name);
+      return {
+        id: `qa-${process.id}-${j.camera}`,
+        level: j.qa_status as Alert['level'],
+        camera: j.camera,
+        expid: process.expid,
+        text: bad.length ? `${bad.join(', ')}` : 'QA',
+        time: j.ended ?? '',
+      };
+    });
+}
+
+type Props = { live: Alert[]; process: ProcessDetail | undefined; onClear: () => void };
+
+export function AlertBox({ live, process, onClear }: Props) {
+  const [sound, setSound] = useState(false);
+  const derived = alertsOf(process).filter(
+    (a) => !live.some((l) => l.camera === a.camera && l.expid === a.expid),
+  );
+  const alerts = [...live, ...derived].sort((a, b) =>
+    a.level === b.level ? 0 : a.level === 'ALARM' ? -1 : 1,
+  );
+  const heard = useRef(new Set<string>());
+  useEffect(() => {
+    for (const a of alerts) {
+      if (heard.current.has(a.id)) continue;
+      heard.current.add(a.id);
+      if (sound) beep(a.level);
+    }
+  });
+  const worst = alerts[0]?.level;
+
+  return (
+    <section
+      className={`panel alerts ${worst ? `alerts-${worst.toLowerCase()}` : ''}`}
+      aria-label="Alerts"
+    >
+      <h2>
+        Alerts{' '}
+        <label className="small">
+          <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} />{' '}
+          sound
+        </label>
+        {live.length > 0 && (
+          <button className="btn small" onClick={onClear}>
+            clear
+          </button>
+        )}
+      </h2>
+      {alerts.length === 0 ? (
+        <p className="muted">No WARNING or ALARM.</p>
+      ) : (
+        <ul className="alert-list">
+          {alerts.map((a) => (
+            <li key={a.id} className={`alert alert-${a.level.toLowerCase()}`}>
+              <strong>{a.level}</strong> {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''} {a.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+
+import { ErrorMessage } from '@/components/ui/Feedback';
+import { useJobLog } from '@/lib/queries/processes';
+import type { Job } from '@/lib/types';
+
+type Props = { job: Job | undefined; camera: string | null; pollMs: number | false };
+
+/** The selected camera's log, followed while its job runs. */
+export function CameraLog({ job, camera, pollMs }: Props) {
+  const running = job?.status === 'running' || job?.status === 'queued';
+  const log = useJobLog(job?.id ?? null, running ? pollMs || 2000 : false);
+  const end = useRef<HTMLDivElement>(null);
+  const count = log.data?.lines.length ?? 0;
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [count]);
+
+  return (
+    <section className="panel log-panel" aria-label="Camera log">
+      <h2>{camera ? `Log of ${camera}` : 'Camera log'}</h2>
+      {!camera && <p className="muted">Click a camera to follow its log.</p>}
+      {camera && !job && <p className="muted">No job for {camera} in this process.</p>}
+      {log.error && <ErrorMessage error={log.error} />}
+      {log.data && (
+        <pre className="log" aria-label={`log of ${camera}`}>
+          {log.data.lines.join('\n')}
+          <div ref={end} />
+        </pre>
+      )}
+    </section>
+  );
+}

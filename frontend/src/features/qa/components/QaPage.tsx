@@ -1,0 +1,160 @@
+import { useState } from 'react';
+import { ErrorMessage, Loading } from '@/components/ui/Feedback';
+import { QaBadge, StateBadge } from '@/components/ui/QaBadge';
+import { dateTime, night, num } from '@/lib/format';
+import { ARMS, SPECTROGRAPHS } from '@/lib/instrument';
+import { stepsOf, useQlMapping } from '@/lib/queries/mapping';
+import { useProcessDetail } from '@/lib/queries/processes';
+
+import { useProcessQa } from '../api/qa';
+
+import { FocalPlane } from './FocalPlane';
+import { MetricTable } from './MetricTable';
+
+/** QA of one process: the focal plane by petal and arm, hover for metrics, click to drill down. */
+export function QaPage({ processId }: { processId: number }) {
+  const detail = useProcessDetail(processId);
+  const qa = useProcessQa(processId);
+  const mapping = useQlMapping();
+  const [step, setStep] = useState('');
+  const [spectrograph, setSpectrograph] = useState<number | null>(null);
+  const [arm, setArm] = useState<string>('b');
+  const [hovered, setHovered] = useState<string | null>(null);
+
+  const process = detail.data;
+  const steps = stepsOf(mapping.data, process?.flavor);
+  const cameras = qa.data?.cameras ?? [];
+  const selected = spectrograph === null ? null : `${arm}${spectrograph}`;
+  const shownSteps = step ? steps.filter((s) => s.name === step) : steps;
+  const hoveredQa = cameras.find((c) => c.camera === hovered);
+  const selectedQa = cameras.find((c) => c.camera === selected);
+
+  const select = (camera: string) => {
+    setArm(camera[0] ?? 'b');
+    setSpectrograph(Number(camera.slice(1)));
+  };
+
+  if (detail.error) return <ErrorMessage error={detail.error} />;
+  if (!process) return <Loading what="Loading the process" />;
+  const e = process.exposure;
+
+  return (
+    <div className="page qa-page">
+      <h1>
+        QA of exposure {e.expid}{' '}
+        <QaBadge status={process.qa_status} failed={process.status === 'failed'} />
+      </h1>
+      <dl className="facts inline" aria-label="Exposure">
+        <dt>Exposure</dt>
+        <dd>{e.expid}</dd>
+        <dt>Process</dt>
+        <dd>
+          {process.id} <StateBadge state={process.status} />
+        </dd>
+        <dt>Flavor</dt>
+        <dd>{e.flavor}</dd>
+        <dt>Program</dt>
+        <dd>{e.program ?? '—'}</dd>
+        <dt>MJD</dt>
+        <dd>{num(e.mjd, 5)}</dd>
+        <dt>Date</dt>
+        <dd>{e.dateobs ? dateTime(e.dateobs) : night(e.night)}</dd>
+        <dt>Thresholds</dt>
+        <dd>{process.spec_version || '—'}</dd>
+      </dl>
+
+      <form className="filters" aria-label="QA selectors" onSubmit={(ev) => ev.preventDefault()}>
+        <label>
+          Step
+          <select value={step} onChange={(ev) => setStep(ev.target.value)}>
+            <option value="">all steps</option>
+            {steps.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.display_name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Spectrograph
+          <select
+            value={spectrograph ?? ''}
+            onChange={(ev) =>
+              setSpectrograph(ev.target.value === '' ? null : Number(ev.target.value))
+            }
+          >
+            <option value="">—</option>
+            {SPECTROGRAPHS.map((sp) => (
+              <option key={sp} value={sp}>
+                {sp}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Arm
+          <select value={arm} onChange={(ev) => setArm(ev.target.value)}>
+            {ARMS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <ErrorMessage error={qa.error} />
+
+      <div className="qa-layout">
+        <div className="panel">
+          <FocalPlane
+            cameras={cameras}
+            step={step}
+            selected={selected}
+            onHover={setHovered}
+            onSelect={select}
+          />
+          <p className="legend">
+            <span className="swatch qa-normal" /> NORMAL <span className="swatch qa-warning" />{' '}
+            WARNING <span className="swatch qa-alarm" /> ALARM <span className="swatch qa-none" />{' '}
+            no QA <span className="swatch qa-failed" /> failed · b inside, z outside
+          </p>
+        </div>
+        <div className="panel hover-panel" aria-live="polite" aria-label="Hovered camera">
+          {hoveredQa ? (
+            <>
+              <h2>{hoveredQa.camera}</h2>
+              {shownSteps.map((s) => (
+                <MetricTable
+                  key={s.name}
+                  name={s.name}
+                  step={hoveredQa.steps[s.name]}
+                  mapping={s}
+                  compact
+                />
+              ))}
+            </>
+          ) : (
+            <p className="muted">Hover a petal to see its metrics; click it to drill down.</p>
+          )}
+        </div>
+      </div>
+
+      {selected && (
+        <section className="panel" aria-label={`Camera ${selected}`}>
+          <h2>
+            Camera {selected}{' '}
+            {selectedQa && (
+              <QaBadge status={selectedQa.status} failed={Boolean(selectedQa.error)} />
+            )}
+          </h2>
+          {!selectedQa && <p className="muted">No QA for {selected} in this process.</p>}
+          {selectedQa?.error && <p className="error">{selectedQa.error}</p>}
+          {selectedQa &&
+            shownSteps.map((s) => (
+              <MetricTable key={s.name} name={s.name} step={selectedQa.steps[s.name]} mapping={s} />
+            ))}
+        </section>
+      )}
+    </div>
+  );
+}

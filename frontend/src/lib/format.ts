@@ -1,0 +1,25 @@
+export function night(value: number | null | undefined): string {
+  if (!value) return '—';
+  const s = String(value);
+  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function seconds(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value >= 120) return `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`;
+  return `${value.toFixed(digits)} s`;
+}
+
+export function num(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e5 || abs < 1e-3)) return value.toExponential(2);
+  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+}
