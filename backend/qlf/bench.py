@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "camera": ("qlf.quicklook.bench", "CPU seconds per Quick Look step for one camera"),
     "api": ("qlf.dashboard.bench", "QA ingestion and API timings with 150,000 exposures"),
     "exposure": ("qlf.pipeline.bench", "one full exposure through the daemon: file -> QA"),
+    "plots": ("qlf.dashboard.bench_plots", "plot endpoint timings for a desi-size camera"),
     "live": ("qlf.dashboard.live_bench", "websocket feed latency, worker report -> 50 clients"),
 }
 
