@@ -71,6 +71,14 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
 
     # -- from the channel layer ----------------------------------------------------------------
 
+    async def dispatch(self, message) -> None:
+        if message["type"] == "monitor.event":
+            # Channels runs close_old_connections() in the sync thread before every handler:
+            # one thread hop per event and client, the feed's main cost. This handler touches
+            # the database only through database_sync_to_async, which does that itself.
+            return await self.monitor_event(message)
+        return await super().dispatch(message)
+
     async def monitor_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
         if event["seq"] <= self.cursor:

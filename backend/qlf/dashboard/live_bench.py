@@ -49,7 +49,9 @@ def run(args) -> int:
         token = _helper(env, "setup")["token"]
         server, port = _serve(env)
         try:
+            cpu0, server0 = time.process_time(), _cpu_s(server.pid)
             latencies, publish_s, lost = asyncio.run(_measure(args, env, port, token))
+            cpu, server_cpu = time.process_time() - cpu0, _cpu_s(server.pid) - server0
         finally:
             server.terminate()
             server.wait(15)
@@ -64,7 +66,9 @@ def run(args) -> int:
         f"{'ok' if ok else 'OVER'})\n"
         f"  latency max           {max(latencies, default=0) * 1e3:6.1f} ms\n"
         f"  publish() p50         {np.percentile(publish_s, 50) * 1e3:6.1f} ms  "
-        f"(journal row + commit, in the publisher)"
+        f"(journal row + commit, in the publisher)\n"
+        f"  CPU: server {server_cpu:.1f} s, clients {cpu:.1f} s  "
+        f"(over {args.events / args.rate:.0f} s of publishing)"
     )
     return 1 if args.strict and not ok else 0
 
@@ -81,29 +85,40 @@ async def _measure(args, env, port: int, token: str):
         for _ in range(2):  # hello and the pipeline status
             await asyncio.wait_for(ws.recv(), 30)
 
-    async def listen(ws) -> list[float]:
-        got = []
+    received: list[list[float]] = [[] for _ in clients]
+
+    async def listen(ws, got: list[float]) -> None:
         while len(got) < args.events:
             message = json.loads(await ws.recv())
             payload = message.get("payload") or {}
             if message.get("type") == "job.step" and payload.get("step") == _STEP:
                 got.append(time.time() - payload["sent"])
-        return got
 
-    listeners = [asyncio.create_task(listen(ws)) for ws in clients]
+    listeners = [
+        asyncio.create_task(listen(ws, got)) for ws, got in zip(clients, received, strict=True)
+    ]
     publisher = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "qlf.dashboard.live_bench", "publish",
         str(args.events), str(args.rate), env=env, stdout=subprocess.PIPE,
     )  # fmt: skip
     out, _ = await publisher.communicate()
     publish_s = json.loads(out.decode().strip().splitlines()[-1])
-    done, pending = await asyncio.wait(listeners, timeout=10)
+    _, pending = await asyncio.wait(listeners, timeout=10)
     for task in pending:
         task.cancel()
     for ws in clients:
         await ws.close()
-    latencies = [x for task in done for x in task.result()]
+    latencies = [x for got in received for x in got]
     return latencies, publish_s, args.clients * args.events - len(latencies)
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _environment(root: Path, redis_url: str) -> dict[str, str]:

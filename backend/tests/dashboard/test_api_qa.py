@@ -117,8 +117,8 @@ def test_survey_footprint_has_worst_status_per_tile(viewer_client):
     ingest_exposure(1, cameras=("b0",), tile=7)
     ingest_exposure(2, cameras=("b0",), tile=7, bias=[1500.0] * 4)  # ALARM-level bias, WARNING
     ingest_exposure(3, cameras=("b0",), tile=8, flavor="zero")
-    tiles = viewer_client.get("/api/survey/").json()["tiles"]
-    assert [(t["tile"], t["exposures"]) for t in tiles] == [(7, 2), (8, 1)]
-    assert tiles[0]["ra"] == 150.0 and tiles[0]["qa_status"] == "WARNING"
-    assert tiles[1]["qa_status"] == "NORMAL"
-    assert viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()["tiles"] == []
+    tiles = viewer_client.get("/api/survey/").json()
+    assert tiles["tile"] == [7, 8] and tiles["exposures"] == [2, 1]
+    assert tiles["ra"] == [150.0, 150.0] and tiles["qa_status"] == ["WARNING", "NORMAL"]
+    assert tiles["first_night"] == [20261122, 20261122]
+    assert viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()["tile"] == []

@@ -101,4 +101,4 @@ class SurveyApi(APIView):
         tiles = survey_tiles(
             night_from=f.get("night_from"), night_to=f.get("night_to"), program=f.get("program")
         )
-        return Response({"tiles": tiles})
+        return Response(tiles)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Case, Count, IntegerField, Max, Min, Value, When
 
 from qlf.dashboard.models import QA_SEVERITY, Exposure
+from qlf.dashboard.selectors.raw_fetch import fetch_rows
 
 __all__ = ["CONDITION_FIELDS", "conditions_get", "survey_tiles"]
 
@@ -32,8 +31,9 @@ def conditions_get(
 
 def survey_tiles(
     *, night_from: int | None = None, night_to: int | None = None, program: str | None = None
-) -> list[dict[str, Any]]:
-    """Every observed tile with its position, number of exposures and worst QA status."""
+) -> dict[str, list]:
+    """Every observed tile (columns): position, number of exposures, first and last night and
+    the worst QA status of its exposures."""
     query = Exposure.objects.filter(tile__isnull=False)
     if night_from is not None:
         query = query.filter(night__gte=night_from)
@@ -46,7 +46,8 @@ def survey_tiles(
         default=Value(-1),
         output_field=IntegerField(),
     )
-    rows = (
+    fields = ("tile", "ra", "dec", "exposures", "first_night", "last_night", "severity")
+    rows = fetch_rows(
         query.values("tile")
         .annotate(
             ra=Max("tile_ra"),
@@ -57,6 +58,12 @@ def survey_tiles(
             severity=Max(severity),
         )
         .order_by("tile")
+        .values_list(*fields)
     )
+    columns = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
     names = {rank: status for status, rank in QA_SEVERITY.items()}
-    return [{**row, "qa_status": names.get(row.pop("severity"), "")} for row in rows]
+    ranks = columns.pop("severity", [])
+    return {
+        **{name: columns.get(name, []) for name in fields[:-1]},
+        "qa_status": [names.get(rank, "") for rank in ranks],
+    }
