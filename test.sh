@@ -21,3 +21,10 @@ echo "== ruff"
 echo "== pytest"
 cd backend
 "$VENV/bin/python" -m pytest -n "${QLF_TEST_WORKERS:-2}" "$@"
+
+# The backend has Postgres-specific fast paths: when the run above used Postgres, run the
+# database tests once more on SQLite, the embedded mode's database.
+if [ -n "${DATABASE_URL:-}" ] && [ $# -eq 0 ]; then
+  echo "== pytest (backend on SQLite)"
+  DATABASE_URL= "$VENV/bin/python" -m pytest -n "${QLF_TEST_WORKERS:-2}" tests/dashboard
+fi
