@@ -79,9 +79,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 if ENV.redis_url:
+    # Pub/sub: one Redis message per event and server process, fanned out to its websockets in
+    # process (the list-based layer sends one per client and fell behind at 50 clients).
+    # Nothing is queued in Redis: a server that misses an event fills the hole from the journal.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [ENV.redis_url], "prefix": ENV.channel_prefix},
         }
     }
