@@ -113,29 +113,44 @@ def _urls(processes, qa_docs, camera: str):
             yield "science spectrum", "/api/plots/spectra/", {**params, "fiber": 250}
 
 
-def _time_requests(client, processes, qa_docs, args) -> dict[str, list[float]]:
+def _time_requests(client, processes, qa_docs, args) -> dict[str, dict[str, list[float]]]:
+    """Per plot: wall and CPU ms of cold requests (cache emptied first) and of a cached one."""
+    from qlf.dashboard.selectors.plots import plot_cache_clear
+
     timings = {}
     for label, url, params in _urls(processes, qa_docs, args.camera):
-        times = []
+        found = {"wall": [], "cpu": [], "cached": []}
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            plot_cache_clear()
+            wall, cpu = time.perf_counter(), time.process_time()
             answer = client.get(url, params)
-            times.append((time.perf_counter() - t0) * 1000)
+            found["wall"].append((time.perf_counter() - wall) * 1000)
+            found["cpu"].append((time.process_time() - cpu) * 1000)
             if answer.status_code != 200:
                 raise SystemExit(f"{label}: HTTP {answer.status_code} {answer.content[:200]!r}")
-        timings[label] = times
+            wall = time.perf_counter()
+            client.get(url, params)
+            found["cached"].append((time.perf_counter() - wall) * 1000)
+        timings[label] = found
     return timings
 
 
-def _report(timings: dict[str, list[float]], args) -> int:
+def _report(timings: dict[str, dict[str, list[float]]], args) -> int:
+    """Cold requests: wall median and p95, CPU median (what an idle machine would take);
+    then the median of a repeated (cached) request. The budget applies to cold CPU p95."""
     print(f"plot requests, {args.profile} camera {args.camera}, {args.repeat} each (ms):")
-    print(f"{'plot':28s} {'median':>8s} {'p95':>8s} {'max':>8s}")
+    print(f"{'plot':28s} {'wall p50':>9s} {'wall p95':>9s} {'cpu p50':>8s} {'cpu p95':>8s} "
+          f"{'cached':>7s}")  # fmt: skip
     worst = 0.0
-    for label, times in timings.items():
-        p50, p95 = np.percentile(times, [50, 95])
-        worst = max(worst, p95)
-        print(f"{label:28s} {p50:8.1f} {p95:8.1f} {max(times):8.1f}")
+    for label, found in timings.items():
+        w50, w95 = np.percentile(found["wall"], [50, 95])
+        c50, c95 = np.percentile(found["cpu"], [50, 95])
+        worst = max(worst, c95)
+        cached = np.median(found["cached"])
+        print(f"{label:28s} {w50:9.1f} {w95:9.1f} {c50:8.1f} {c95:8.1f} {cached:7.1f}")
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} on {os.cpu_count()} cores (wall times include waiting)")
     exceeded = worst > BUDGET_MS
     verdict = "EXCEEDED" if exceeded else "ok"
-    print(f"worst p95 {worst:.1f} ms, budget {BUDGET_MS:.0f} ms: {verdict}")
+    print(f"worst cold CPU p95 {worst:.1f} ms, budget {BUDGET_MS:.0f} ms: {verdict}")
     return 1 if exceeded and args.strict else 0

@@ -6,6 +6,9 @@ and the spectra come from the products file the pipeline writes beside the QA JS
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +24,42 @@ from qlf.quicklook.io.qa_json import qa_json_path
 from qlf.quicklook.plots.build import find_metric, plot_input
 from qlf.quicklook.plots.images import ccd_image_plot, spectrum_plot
 
-__all__ = ["BOKEH_SCRIPTS", "plot_ccd", "plot_metric", "plot_resources", "plot_spectrum"]
+__all__ = [
+    "BOKEH_SCRIPTS",
+    "plot_cache_clear",
+    "plot_ccd",
+    "plot_metric",
+    "plot_resources",
+    "plot_spectrum",
+]
 
 #: the BokehJS bundles a page loads (core, widgets and tables, in this order)
 BOKEH_SCRIPTS = ("bokeh", "bokeh-widgets", "bokeh-tables")
 #: fibermap columns a plot may use
 FIBER_COLUMNS = ("FIBER", "TARGET_RA", "TARGET_DEC", "OBJTYPE", "TARGET_CLASS")
+#: rendered plots kept in memory: a camera's QA does not change once ingested (a re-ingestion
+#: changes its digest, hence the key), and building a Bokeh document costs 50–300 ms of CPU
+CACHE_SIZE = 128
+_cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def plot_cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(key: tuple, render: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    item = render()
+    with _cache_lock:
+        _cache[key] = item
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return item
 
 
 def _job(process_id: int, camera: str) -> Job:
@@ -69,14 +102,19 @@ def plot_metric(*, metric: str, process_id: int, camera: str) -> dict[str, Any]:
         ) from None
     job = _job(process_id, camera)
     try:
-        qa = plot_input(plugin, job.qa, fibers=_fibers(job))
+        qa = plot_input(plugin, job.qa)
     except KeyError:
         raise ApplicationError(
             f"no {plugin.key} in the QA of {camera} in process {process_id}",
             extra={"field": "metric"},
             status_code=404,
         ) from None
-    return json_item(plugin.plot(qa))
+
+    def render() -> dict[str, Any]:
+        qa.fibers = _fibers(job)
+        return json_item(plugin.plot(qa))
+
+    return _cached(("metric", job.pk, job.qa_digest, plugin.name), render)
 
 
 def _products(job: Job) -> dict[str, Any]:
