@@ -35,7 +35,7 @@ from qlf.dashboard.services.pipeline_state import (
 )
 from qlf.dashboard.services.processes import process_start
 from qlf.pipeline import ingest
-from qlf.pipeline.discovery import Discovery
+from qlf.pipeline.discovery import Discovery, raw_summary
 from qlf.pipeline.events import EventPublisher, Publisher
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
@@ -98,7 +98,7 @@ class Scheduler:
 
     def start(self) -> dict[str, Any]:
         if self.state == "stopping":
-            self.state = "running"  # withdrawn jobs are resubmitted when the process resumes
+            self.state = "running"  # withdrawn jobs run when the process is resumed, next
         if self.state == "stopped":
             self.discovery.known = ingest.db_retry(pipeline_known_expids)
             if not self._executor_started:
@@ -143,10 +143,7 @@ class Scheduler:
         raw = _raw_path(self.config.data_dir, exposure.night, expid)
         if not raw.exists():
             raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
-        from qlf.quicklook.io.raw import open_raw
-
-        with open_raw(raw) as opened:
-            cameras = [c for c in opened.cameras if self.config.wants(c)]
+        cameras = [c for c in raw_summary(raw)[1] if self.config.wants(c)]
         process = process_start(
             expid=expid, cameras=cameras, status="queued", pipeline_version=_version()
         )
@@ -387,7 +384,8 @@ class Scheduler:
         if active is None or active.open_jobs():
             return
         if active.withdrawn:  # stopped: the process stays running in the database, resumed later
-            self.current, self.state = None, "stopped"
+            self.current = None
+            self.state = "stopped" if self.state == "stopping" else "idle"  # idle: started again
             self._refresh_queue()
             return
         process = ingest.process_close(active.process_id)

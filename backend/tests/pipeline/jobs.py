@@ -6,7 +6,7 @@ import time
 
 from qlf.pipeline.executors.job import execute_job
 
-__all__ = ["hanging_r0", "slow"]
+__all__ = ["hanging_r0", "slow", "slow_steps"]
 
 
 def slow(spec, emit):
@@ -21,3 +21,14 @@ def hanging_r0(spec, emit):
         emit({"type": "step", "camera": "r0", "step": "CHECK_CCDs", "state": "started"})
         time.sleep(120)
     return execute_job(spec, emit)
+
+
+def slow_steps(spec, emit):
+    """The real job, pausing after each step starts (a step takes a while, as at full size)."""
+
+    def paced(event):
+        emit(event)
+        if event.get("type") == "step" and event.get("state") == "started":
+            time.sleep(0.3)
+
+    return execute_job(spec, paced)

@@ -152,3 +152,23 @@ def test_unexpected_error_in_the_loop_is_survived(dirs, make_daemon, monkeypatch
     assert failures and daemon.error == ""
     assert Process.objects.get().status == "done"
     assert Job.objects.filter(status="done").count() == 3
+
+
+def test_start_while_stopping_goes_on_with_the_exposure(dirs, make_daemon):
+    write_raw(dirs["data"], expid=1, cameras=CAMERAS, mtime=time.time() - 60)
+    daemon, recorder = make_daemon(job_function="tests.pipeline.jobs:slow_steps")
+
+    done = []
+
+    def stop_then_start(message):
+        if message["type"] == "job.step" and not done:
+            done.append(message)
+            daemon.stop()
+            assert daemon.scheduler.state == "stopping"
+            daemon.start()
+
+    daemon.publisher.listeners.append(stop_then_start)
+    daemon.run(until=_count(recorder, "process.finished"), timeout=60)
+    assert Job.objects.filter(status="done").count() == len(CAMERAS)
+    states = [e["payload"]["state"] for e in recorder.of("pipeline.status")]
+    assert "stopping" in states and states[-1] == "idle"
