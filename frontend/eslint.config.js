@@ -22,6 +22,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/testing/**', 'src/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['e2e/**/*.mjs', '*.js'],
     extends: [js.configs.recommended],
     languageOptions: { ecmaVersion: 2022, globals: globals.node },

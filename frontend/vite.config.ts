@@ -21,6 +21,7 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup.ts'],
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     pool: 'threads',
+    isolate: false,
     maxWorkers: 2,
     testTimeout: 15000,
   },

@@ -10,14 +10,13 @@ const STATUSES = ['', 'queued', 'running', 'done', 'failed', 'aborted'];
 
 type Props = {
   values: HistoryFilterValues;
-  onChange: (values: HistoryFilterValues) => void;
+  onChange: (patch: Partial<HistoryFilterValues>) => void;
   withStatus?: boolean;
 };
 
 /** Filters shared by Processing and Observing History: status, flavor and a date range. */
 export function HistoryFilters({ values, onChange, withStatus = false }: Props) {
-  const set = (key: keyof HistoryFilterValues) => (value: string) =>
-    onChange({ ...values, [key]: value });
+  const set = (key: keyof HistoryFilterValues) => (value: string) => onChange({ [key]: value });
   return (
     <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
       {withStatus && (

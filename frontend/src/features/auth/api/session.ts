@@ -1,7 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
 import { meQueryOptions, type Me } from '@/lib/auth';
+
+/** Forget every answer of the previous user but keep the `me` query its observers watch. */
+function forgetData(client: QueryClient) {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
+}
 
 export function useLogin() {
   const client = useQueryClient();
@@ -9,7 +14,7 @@ export function useLogin() {
     mutationFn: (credentials: { username: string; password: string }) =>
       api.post<Me>('auth/login/', credentials),
     onSuccess: (me) => {
-      client.clear();
+      forgetData(client);
       client.setQueryData(meQueryOptions.queryKey, me);
     },
   });
@@ -20,7 +25,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => api.post('auth/logout/'),
     onSuccess: () => {
-      client.clear();
+      forgetData(client);
       client.setQueryData(meQueryOptions.queryKey, { username: null, roles: [] });
     },
   });

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 
 import { QaBadge, StateBadge } from '@/components/ui/QaBadge';
-import { seconds } from '@/lib/format';
+import { num, seconds } from '@/lib/format';
 import type { ProcessDetail } from '@/lib/types';
 
 function useNow(active: boolean) {
@@ -60,7 +60,7 @@ export function CurrentExposure({
         <dt>Program</dt>
         <dd>{e.program ?? '—'}</dd>
         <dt>Exp. time</dt>
-        <dd>{seconds(e.exptime, 0)}</dd>
+        <dd>{e.exptime === null ? '—' : `${num(e.exptime, 0)} s`}</dd>
         <dt>Tile</dt>
         <dd>{e.tile ?? '—'}</dd>
         <dt>Elapsed</dt>

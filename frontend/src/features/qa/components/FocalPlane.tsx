@@ -13,7 +13,7 @@ export function cameraStatus(cam: QaCamera | undefined, step: string): [QaStatus
 }
 
 const RADII: Record<string, [number, number]> = { b: [40, 80], r: [82, 122], z: [124, 164] };
-const C = 170;
+const C = 190;
 
 function wedge(sp: number, arm: string): string {
   const [r0, r1] = RADII[arm] ?? [0, 0];
@@ -38,7 +38,7 @@ export function FocalPlane({ cameras, step, selected, onHover, onSelect }: Props
   const byName = new Map(cameras.map((c) => [c.camera, c]));
   return (
     <svg
-      viewBox="0 0 340 340"
+      viewBox="0 0 380 380"
       className="focal-plane"
       role="img"
       aria-label="Focal plane: 10 petals by arm"
@@ -70,8 +70,8 @@ export function FocalPlane({ cameras, step, selected, onHover, onSelect }: Props
               );
             })}
             <text
-              x={C + 20 * Math.cos(mid)}
-              y={C + 20 * Math.sin(mid) + 4}
+              x={C + 178 * Math.cos(mid)}
+              y={C + 178 * Math.sin(mid) + 4}
               className="petal-label"
               textAnchor="middle"
             >

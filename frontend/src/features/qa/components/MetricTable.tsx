@@ -9,6 +9,10 @@ function show(value: unknown): string {
   if (Array.isArray(value))
     return value.length > 6 ? `[${value.length} values]` : `[${value.map(show).join(', ')}]`;
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'object')
+    return Object.entries(value)
+      .map(([k, v]) => `${k} ${show(v)}`)
+      .join(', ');
   return String(value);
 }
 

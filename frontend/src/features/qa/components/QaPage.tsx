@@ -119,7 +119,7 @@ export function QaPage({ processId }: { processId: number }) {
             no QA <span className="swatch qa-failed" /> failed · b inside, z outside
           </p>
         </div>
-        <div className="panel hover-panel" aria-live="polite" aria-label="Hovered camera">
+        <section className="panel hover-panel" aria-live="polite" aria-label="Hovered camera">
           {hoveredQa ? (
             <>
               <h2>{hoveredQa.camera}</h2>
@@ -136,7 +136,7 @@ export function QaPage({ processId }: { processId: number }) {
           ) : (
             <p className="muted">Hover a petal to see its metrics; click it to drill down.</p>
           )}
-        </div>
+        </section>
       </div>
 
       {selected && (

@@ -1,0 +1,111 @@
+// End-to-end checks in a real browser (Debian's chromium through playwright-core) against a
+// running `qlf serve` seeded with one processed exposure. Environment: QLF_E2E_URL, QLF_E2E_OPERATOR,
+// QLF_E2E_VIEWER ("name:password"), QLF_E2E_PROCESS (a process id), QLF_E2E_SHOTS (screenshot dir).
+import { chromium } from 'playwright-core';
+
+const base = process.env.QLF_E2E_URL ?? 'http://127.0.0.1:8000';
+const [operator, operatorPw] = (process.env.QLF_E2E_OPERATOR ?? 'otto:operator-pw').split(':');
+const [viewer, viewerPw] = (process.env.QLF_E2E_VIEWER ?? 'vera:viewer-pw').split(':');
+const processId = process.env.QLF_E2E_PROCESS ?? '1';
+const shots = process.env.QLF_E2E_SHOTS ?? '/tmp';
+const executablePath = process.env.QLF_CHROMIUM ?? '/usr/bin/chromium';
+const TIMEOUT = 20000;
+
+let failures = 0;
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    failures += 1;
+    console.log(`FAIL ${name}: ${error.message.split('\n')[0]}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function signIn(browser, user, password) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(`${base}/`);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+  return page;
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+try {
+  const op = await signIn(browser, operator, operatorPw);
+  await check('operator sees Start, Stop and Reset on the Monitor', async () => {
+    await op.getByRole('button', { name: /Start/ }).waitFor();
+    await op.getByRole('button', { name: /Reset/ }).waitFor();
+  });
+  await check('the Monitor shows the 30 cameras with QA colours', async () => {
+    await op.locator('.camera.qa-normal').first().waitFor();
+    const cameras = await op.locator('.camera').count();
+    assert(cameras === 30, `${cameras} cameras`);
+    await op.getByRole('gridcell', { name: /^r3: done, ALARM/ }).click();
+    await op.getByRole('heading', { name: 'Log of r3' }).waitFor();
+    await op.waitForTimeout(500);
+    await op.screenshot({ path: `${shots}/qlf-monitor.png`, fullPage: true });
+  });
+  await check('Processing History lists the process', async () => {
+    await op.getByRole('link', { name: 'Processing History' }).click();
+    const table = op.getByRole('table', { name: 'Processes' });
+    await table.getByRole('link', { name: `QA of process ${processId}: ALARM` }).waitFor();
+    await op.screenshot({ path: `${shots}/qlf-processing.png` });
+  });
+  await check('the QA screen colours the petals', async () => {
+    await op.getByRole('link', { name: `QA of process ${processId}: ALARM` }).click();
+    await op.locator('path.petal.qa-normal').first().waitFor();
+    const alarm = await op.locator('path.petal[data-camera="r3"]').getAttribute('class');
+    assert(alarm.includes('qa-alarm'), `r3 petal is ${alarm}`);
+    const normal = await op.locator('path.petal.qa-normal').count();
+    assert(normal >= 20, `${normal} NORMAL petals`);
+    await op.locator('path.petal[data-camera="b5"]').hover();
+    await op.getByRole('heading', { name: 'b5' }).waitFor();
+    await op.locator('path.petal[data-camera="r3"]').click();
+    await op.getByRole('region', { name: 'Camera r3' }).waitFor();
+    await op.screenshot({ path: `${shots}/qlf-qa.png`, fullPage: true });
+  });
+  await check('Observing History lists the exposure with Reprocess for operators', async () => {
+    await op.getByRole('link', { name: 'Observing History' }).click();
+    await op
+      .getByRole('table', { name: 'Exposures' })
+      .getByRole('button', { name: 'Reprocess' })
+      .first()
+      .waitFor();
+  });
+
+  const view = await signIn(browser, viewer, viewerPw);
+  await check('a viewer sees no control button', async () => {
+    await view.locator('.camera').first().waitFor();
+    await view.getByRole('region', { name: 'Pipeline status' }).waitFor();
+    const start = await view.getByRole('button', { name: /Start/ }).count();
+    const reset = await view.getByRole('button', { name: /Reset/ }).count();
+    assert(start === 0 && reset === 0, 'viewer has control buttons');
+  });
+} finally {
+  await browser.close();
+}
+if (failures) {
+  console.log(`${failures} end-to-end check(s) failed`);
+  process.exit(1);
+}
+console.log(`end-to-end checks passed; screenshots in ${shots}/qlf-*.png`);

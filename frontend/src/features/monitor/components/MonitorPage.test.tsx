@@ -1,0 +1,139 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { FakeSocket, installFakeSocket, mockApi } from '@/testing/api-mock';
+import { mapping, process, processDetail } from '@/testing/fixtures';
+import { operator, renderApp, viewer } from '@/testing/render';
+
+function monitorApi(me: object) {
+  return mockApi({
+    'GET /api/auth/me/': me,
+    'GET /api/pipeline/status/': {
+      state: 'idle',
+      queue: [9, 10],
+      current: null,
+      executor: 'local',
+      workers: 2,
+    },
+    'GET /api/processes/recent/': [process],
+    'GET /api/processes/7/': processDetail(),
+    'GET /api/ql-mapping/': mapping,
+    'GET /api/jobs/14/log/': {
+      job_id: 14,
+      camera: 'r3',
+      next_offset: 10,
+      lines: ['r3 CHECK_CCDs ALARM'],
+    },
+    'POST /api/pipeline/reset/': ({ body }) => ({
+      body: (body as { confirm: boolean }).confirm
+        ? { state: 'idle', queue: [], current: null }
+        : { reset: false, detail: 'reset deletes processes, jobs, QA and scratch products' },
+    }),
+    'POST /api/pipeline/stop/': { state: 'stopped', queue: [], current: null },
+  });
+}
+
+test('without the websocket the Monitor polls and shows the cameras, exposure and alerts', async () => {
+  installFakeSocket(true);
+  monitorApi(operator);
+  renderApp('/');
+  const grid = await screen.findByRole('grid');
+  expect(await within(grid).findByRole('gridcell', { name: /^r3: done, ALARM/ })).toHaveClass(
+    'qa-alarm',
+  );
+  expect(within(grid).getAllByRole('gridcell')).toHaveLength(30);
+  expect(within(grid).getByRole('gridcell', { name: /^b5: done, WARNING/ })).toHaveClass(
+    'qa-warning',
+  );
+  expect(
+    within(grid).getByRole('gridcell', { name: /^b0: done, NORMAL; CHECK_CCDs done/ }),
+  ).toBeInTheDocument();
+
+  const status = screen.getByRole('region', { name: 'Pipeline status' });
+  expect(status).toHaveTextContent('idle');
+  expect(status).toHaveTextContent('#9 #10');
+  expect(await within(status).findByText('polling')).toBeInTheDocument();
+
+  const exposure = screen.getByRole('region', { name: 'Current exposure' });
+  expect(exposure).toHaveTextContent('#3');
+  expect(exposure).toHaveTextContent('DARK');
+  expect(exposure).toHaveTextContent('1042');
+  expect(exposure).toHaveTextContent('1000 s');
+
+  const alerts = screen.getByRole('region', { name: 'Alerts' });
+  expect(alerts).toHaveTextContent('ALARM r3 #3 CHECK_CCDs');
+  expect(alerts).toHaveTextContent('WARNING b5');
+  expect(screen.getByRole('region', { name: 'Pipeline log' })).toHaveTextContent(
+    'r3 CHECK_CCDs 0.04 s',
+  );
+});
+
+test('clicking a camera follows its log', async () => {
+  installFakeSocket(true);
+  monitorApi(viewer);
+  renderApp('/');
+  await userEvent.click(await screen.findByRole('gridcell', { name: /^r3:/ }));
+  expect(await screen.findByLabelText('log of r3')).toHaveTextContent('r3 CHECK_CCDs ALARM');
+});
+
+test('operators reset only after confirming what it deletes', async () => {
+  installFakeSocket(true);
+  const { calls } = monitorApi(operator);
+  renderApp('/');
+  const user = userEvent.setup({ delay: null });
+  await user.click(await screen.findByRole('button', { name: /Reset/ }));
+  const dialog = await screen.findByRole('dialog', { name: 'Reset the pipeline?' });
+  expect(dialog).toHaveTextContent('deletes processes, jobs, QA and scratch products');
+  expect(calls.filter((c) => c.url.pathname.endsWith('/reset/')).map((c) => c.body)).toEqual([
+    { confirm: false },
+  ]);
+  await user.click(within(dialog).getByRole('button', { name: 'Delete and reset' }));
+  expect(calls.filter((c) => c.url.pathname.endsWith('/reset/')).map((c) => c.body)).toEqual([
+    { confirm: false },
+    { confirm: true },
+  ]);
+  expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  await user.click(screen.getByRole('button', { name: /Stop/ }));
+  expect(calls.some((c) => c.method === 'POST' && c.url.pathname === '/api/pipeline/stop/')).toBe(
+    true,
+  );
+});
+
+test('viewers get no control buttons', async () => {
+  installFakeSocket(true);
+  monitorApi(viewer);
+  renderApp('/');
+  await screen.findByRole('grid');
+  expect(screen.queryByRole('button', { name: /Start/ })).not.toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: /Reset/ })).not.toBeInTheDocument();
+});
+
+test('with the websocket, status and alerts arrive live', async () => {
+  installFakeSocket(false);
+  monitorApi(viewer);
+  renderApp('/');
+  const status = await screen.findByRole('region', { name: 'Pipeline status' });
+  expect(await within(status).findByText('live')).toBeInTheDocument();
+  act(() => {
+    FakeSocket.last.receive({ type: 'hello', seq: null, last_seq: 40 });
+    FakeSocket.last.receive({
+      seq: null,
+      type: 'pipeline.status',
+      payload: { state: 'running', queue: [11], current: 3 },
+    });
+    FakeSocket.last.receive({
+      seq: 41,
+      type: 'alert',
+      time: '2026-11-22T03:17:00Z',
+      payload: { level: 'ALARM', camera: 'z7', expid: 3, text: 'NOISE_AMP out of range' },
+    });
+  });
+  expect(status).toHaveTextContent('running');
+  expect(status).toHaveTextContent('#11');
+  expect(screen.getByRole('region', { name: 'Alerts' })).toHaveTextContent(
+    'ALARM z7 #3 NOISE_AMP out of range',
+  );
+  expect(screen.getByRole('region', { name: 'Pipeline log' })).toHaveTextContent(
+    'ALARM z7 NOISE_AMP out of range',
+  );
+});
