@@ -15,10 +15,12 @@ of this run is already on disk, which are ingested from it (ingestion is idempot
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +404,7 @@ class Scheduler:
             "duration_s": process.duration_s,
             "readout_to_qa_s": latency,
         }
+        self._record_timings(active, process, latency)
         log.info(
             "exposure %d %s (QA %s) in %.2f s, readout to QA %s s",
             active.expid, process.status, process.qa_status or "-", process.duration_s or 0,
@@ -419,6 +422,33 @@ class Scheduler:
         self.current = None
         self.state = "stopped" if self.state == "stopping" else "idle"
         self._refresh_queue()
+
+    def _record_timings(self, active: _Active, process: Process, latency: float | None) -> None:
+        """Keep the process's timings beside its QA files: ``process-{ID}.json``."""
+        discovered = (
+            Exposure.objects.filter(pk=active.expid).values_list("discovered_at", flat=True).first()
+        )
+        folder = Path(self.config.scratch_dir) / str(active.night) / f"{active.expid:08d}"
+        doc = {
+            "PROCESS_ID": process.pk,
+            "EXPID": active.expid,
+            "NIGHT": active.night,
+            "STATUS": process.status,
+            "QA_STATUS": process.qa_status,
+            "RAW_MTIME": _iso(active.raw_mtime),
+            "DISCOVERED": discovered.isoformat() if discovered else None,
+            "STARTED": process.started.isoformat() if process.started else None,
+            "FINISHED": process.ended.isoformat() if process.ended else None,
+            "DURATION_S": process.duration_s,
+            "READOUT_TO_QA_S": latency,
+        }
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".process-{process.pk}.json.tmp"
+            tmp.write_text(json.dumps(doc, indent=1))
+            tmp.replace(folder / f"process-{process.pk}.json")
+        except OSError as exc:  # a full disk must not stop the night
+            log.error("timings of process %d not written: %s", process.pk, exc)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -441,12 +471,14 @@ def _written_by(qa_path: Path, process: Process) -> bool:
     if not qa_path.exists() or process.started is None:
         return False
     try:
-        import json
-
         started = parse_time(json.loads(qa_path.read_text()).get("STARTED"))
     except (OSError, ValueError):
         return False
     return started is not None and started >= process.started
+
+
+def _iso(epoch: float | None) -> str | None:
+    return datetime.fromtimestamp(epoch, UTC).isoformat() if epoch else None
 
 
 def _alert_text(camera: str, expid: int, status: str, qa: dict[str, Any]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from datetime import datetime
 
 from qlf.dashboard.models import Event, Job, Process
 from tests.pipeline.rawfiles import write_raw
@@ -64,6 +66,12 @@ def test_mini_night_processed_in_order(dirs, make_daemon):
     assert any(e["payload"]["state"] == "running" for e in status)
     assert set(status[-1]["payload"]) == {"state", "queue", "current"}
     assert daemon.status()["last"]["readout_to_qa_s"] > 0
+    for process in Process.objects.all():  # timings kept beside the QA files
+        folder = dirs["scratch"] / str(NIGHT) / f"{process.exposure_id:08d}"
+        timings = json.loads((folder / f"process-{process.pk}.json").read_text())
+        assert timings["STATUS"] == "done" and timings["READOUT_TO_QA_S"] > 0
+        moments = [datetime.fromisoformat(timings[k]) for k in ("RAW_MTIME", "DISCOVERED", "FINISHED")]
+        assert moments == sorted(moments)
 
 
 def test_unreadable_raw_file_raises_an_alert_and_the_night_goes_on(dirs, make_daemon):
