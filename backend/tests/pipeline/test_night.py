@@ -70,7 +70,8 @@ def test_mini_night_processed_in_order(dirs, make_daemon):
         folder = dirs["scratch"] / str(NIGHT) / f"{process.exposure_id:08d}"
         timings = json.loads((folder / f"process-{process.pk}.json").read_text())
         assert timings["STATUS"] == "done" and timings["READOUT_TO_QA_S"] > 0
-        moments = [datetime.fromisoformat(timings[k]) for k in ("RAW_MTIME", "DISCOVERED", "FINISHED")]
+        keys = ("RAW_MTIME", "DISCOVERED", "FINISHED")
+        moments = [datetime.fromisoformat(timings[k]) for k in keys]
         assert moments == sorted(moments)
 
 
