@@ -1,16 +1,18 @@
 """The live monitor feed at ``/ws/monitor/`` (DESIGN.md 7; protocol in docs/live.md).
 
 A thin wrapper over the journal selectors and the pipeline control services. On connect the
-consumer joins the ``monitor`` group *before* it reads the journal, so an event committed while
-it replays ``?after=<seq>`` arrives through the group too; every event whose ``seq`` is not
-above the last one handled is dropped (no duplicate), and a hole in the live ``seq`` numbers
-(a message the layer dropped) is filled from the journal (no gap).
+consumer joins the process's :mod:`~qlf.dashboard.live_hub` (the ``monitor`` group's member)
+*before* it reads the journal, so an event committed while it replays ``?after=<seq>`` arrives
+live too and waits until the replay ends; every event whose ``seq`` is not above the last one
+handled is dropped (no duplicate), and a hole in the live ``seq`` numbers (a message the layer
+lost) is filled from the journal (no gap).
 
 ``job.log`` events reach only the clients that subscribed to that camera's log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -23,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.live_hub import hub_join, hub_leave
 from qlf.dashboard.models import Job
 from qlf.dashboard.permissions import roles
 from qlf.dashboard.selectors.events import (
@@ -32,7 +35,7 @@ from qlf.dashboard.selectors.events import (
 )
 from qlf.dashboard.selectors.logs import job_log
 from qlf.dashboard.services.pipeline_control import pipeline_action, pipeline_status
-from qlf.pipeline.events import GROUP, event_message
+from qlf.pipeline.events import event_message
 
 __all__ = ["LOG_TAIL", "MAX_REPLAY", "MonitorConsumer"]
 
@@ -50,8 +53,9 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
             await self.close()  # before accept: the handshake is refused with 403
             return
         self.logs: set[tuple[int, str]] = set()
+        self.cursor, self.pending, self.busy = 0, [], True  # events wait until the replay ends
         await self.accept()
-        await self.channel_layer.group_add(GROUP, self.channel_name)
+        await hub_join(self, self.channel_layer)  # before reading the journal: no gap
         last = await database_sync_to_async(event_last_seq)()
         after = _after(self.scope)
         self.cursor = last if after is None else min(after, last)
@@ -65,27 +69,33 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
                 self.cursor = last
             else:
                 await self._replay(until=None)
+        await self._drain()
 
     async def disconnect(self, code) -> None:
-        await self.channel_layer.group_discard(GROUP, self.channel_name)
+        hub_leave(self)
 
-    # -- from the channel layer ----------------------------------------------------------------
+    # -- from the channel layer (through the hub) ----------------------------------------------
 
-    async def dispatch(self, message) -> None:
-        if message["type"] == "monitor.event":
-            # Channels runs close_old_connections() in the sync thread before every handler:
-            # one thread hop per event and client, the feed's main cost. This handler touches
-            # the database only through database_sync_to_async, which does that itself.
-            return await self.monitor_event(message)
-        return await super().dispatch(message)
+    async def offer(self, event: dict[str, Any], text: str) -> None:
+        """An event from the group, already encoded; called in the hub's task."""
+        if self.busy:
+            self.pending.append((event, text))
+        elif event["seq"] <= self.cursor + 1:
+            await self._take(event, text)  # the usual case: never waits
+        else:  # a hole (a message the layer lost): fill it from the journal, in a task
+            self.busy = True
+            self.pending.append((event, text))
+            asyncio.get_running_loop().create_task(self._drain())
 
-    async def monitor_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if event["seq"] <= self.cursor:
-            return  # already sent by the replay
-        if event["seq"] > self.cursor + 1:
-            await self._replay(until=event["seq"])  # a hole: fill it from the journal
-        await self._forward(event)
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                event, text = self.pending.pop(0)
+                if event["seq"] > self.cursor + 1:
+                    await self._replay(until=event["seq"])
+                await self._take(event, text)
+        finally:
+            self.busy = False
 
     # -- from the client -----------------------------------------------------------------------
 
@@ -159,12 +169,21 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
                 return
 
     async def _forward(self, event: dict[str, Any]) -> None:
+        await self._take(event, None)
+
+    async def _take(self, event: dict[str, Any], text: str | None) -> None:
+        """Send ``event`` unless already sent, or a log line of a camera not subscribed to."""
+        if event["seq"] <= self.cursor:
+            return
         self.cursor = event["seq"]
         if event["type"] == "job.log":
             payload = event["payload"]
             if (payload.get("process_id"), payload.get("camera")) not in self.logs:
                 return
-        await self.send_json(event)
+        if text is None:
+            await self.send_json(event)
+        else:
+            await self.send(text_data=text)
 
     async def _error(self, detail: str, **extra) -> None:
         await self.send_json({"type": "error", "detail": detail, **extra})

@@ -130,6 +130,12 @@ def test_failed_camera_is_stored_as_failed_job():
         ({"TASKS": []}, "TASKS"),
         ({"STATUS": "GREEN"}, "STATUS"),
         ({"EXPID": 43}, "exposure 43"),
+        ({"NIGHT": 42}, "out of range"),
+        ({"TASKS": {"CHECK_CCDs": {"STATUS": "FINE"}}}, "not a status"),
+        ({"TASKS": {"X" * 40: {"STATUS": "NORMAL"}}}, "step name"),
+        ({"TASKS": {"S": {"METRICS": {"K_STATUS": "BAD"}}}}, "not a status"),
+        ({"TASKS": {"S": {"METRICS": {"K" * 40 + "_STATUS": "NORMAL"}}}}, "metric key"),
+        ({"TASKS": {"S": {"METRICS": []}}}, "must be objects"),
     ],
 )
 def test_bad_qa_is_refused_without_writing(change, message):

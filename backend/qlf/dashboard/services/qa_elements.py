@@ -12,7 +12,8 @@ from qlf.quicklook.grading import STATUSES, element_statuses
 
 __all__ = ["QaElement", "qa_elements", "qa_validate"]
 
-_CAMERA = re.compile(r"^[brz]\d$")
+_CAMERA = re.compile(r"^[brz]\d\Z")
+_NAME = re.compile(r"^[A-Za-z0-9_]{1,32}\Z")  # step names and metric keys (database columns)
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,32 @@ def qa_validate(qa: Any) -> None:
         raise ApplicationError(
             f"QA CAMERA {qa['CAMERA']!r} is not like b0", extra={"field": "CAMERA"}
         )
+    if len(qa["FLAVOR"]) > 16 or not 19000101 <= qa["NIGHT"] <= 30000101 or qa["EXPID"] < 0:
+        raise ApplicationError("QA FLAVOR, NIGHT or EXPID out of range", extra={"field": "NIGHT"})
     tasks = qa.get("TASKS")
     if not isinstance(tasks, dict) or not all(isinstance(t, dict) for t in tasks.values()):
         raise ApplicationError("QA TASKS must map step names to objects", extra={"field": "TASKS"})
-    if qa.get("STATUS") is not None and qa["STATUS"] not in STATUSES:
-        raise ApplicationError(f"QA STATUS {qa['STATUS']!r} is unknown", extra={"field": "STATUS"})
+    _status(qa.get("STATUS"), "STATUS")
+    for step, task in tasks.items():
+        if not _NAME.match(step):
+            raise ApplicationError(
+                f"QA step name {step[:40]!r} is not valid", extra={"field": "TASKS"}
+            )
+        _status(task.get("STATUS"), f"TASKS.{step}.STATUS")
+        metrics = {} if task.get("METRICS") is None else task["METRICS"]
+        params = {} if task.get("PARAMS") is None else task["PARAMS"]
+        if not isinstance(metrics, dict) or not isinstance(params, dict):
+            raise ApplicationError(f"QA {step} METRICS and PARAMS must be objects")
+        for key, value in metrics.items():
+            if key.endswith("_STATUS"):
+                _status(value, f"TASKS.{step}.METRICS.{key}")
+                if not _NAME.match(key.removesuffix("_STATUS")):
+                    raise ApplicationError(f"QA metric key {key[:40]!r} is not valid")
+
+
+def _status(value: Any, field: str) -> None:
+    if value is not None and value not in STATUSES:
+        raise ApplicationError(f"QA {field} {value!r} is not a status", extra={"field": field})
 
 
 def qa_elements(qa: dict, *, amp_keys: frozenset[str] = frozenset()) -> list[QaElement]:
