@@ -136,6 +136,7 @@ def test_failed_camera_is_stored_as_failed_job():
         ({"TASKS": {"S": {"METRICS": {"K_STATUS": "BAD"}}}}, "not a status"),
         ({"TASKS": {"S": {"METRICS": {"K" * 40 + "_STATUS": "NORMAL"}}}}, "metric key"),
         ({"TASKS": {"S": {"METRICS": []}}}, "must be objects"),
+        ({"GENERAL_INFO": {"AIRMASS": float("nan")}}, "NaN"),
     ],
 )
 def test_bad_qa_is_refused_without_writing(change, message):

@@ -25,9 +25,13 @@ __all__ = ["job_ingest_qa", "qa_digest"]
 
 
 def qa_digest(qa: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(qa, sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
+    """SHA-256 of the canonical JSON of ``qa`` (ApplicationError if it holds NaN or infinity,
+    which the contract forbids and the database's JSON type refuses)."""
+    try:
+        text = json.dumps(qa, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        raise ApplicationError(f"QA of {qa.get('CAMERA')} holds NaN or infinity") from exc
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @transaction.atomic
