@@ -61,6 +61,7 @@ def live(tmp_path_factory) -> Live:
         QLF_SCRATCH_DIR=str(root / "scratch"),
         QLF_SECRET_KEY="live-tests",
         QLF_DEBUG="0",
+        QLF_WORKERS="1",  # the embedded daemon's pool: no camera runs in these tests
     )
     for name in ("data", "scratch"):
         (root / name).mkdir()
@@ -86,10 +87,12 @@ def start_server(env: dict[str, str]) -> Server:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    log = open(Path(env["QLF_VAR_DIR"]) / f"server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "qlf.cli", "serve", "--port", str(port), "--no-migrate"],
-        env=env, cwd=BACKEND, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, cwd=BACKEND, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    log.close()  # the server has its own copy
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -111,11 +114,11 @@ def stop_server(server: Server) -> None:
         server.process.wait(5)
 
 
-async def receive(ws, timeout: float = 15.0) -> dict:
+async def receive(ws, timeout: float = 30.0) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
 
-async def receive_until(ws, done, timeout: float = 15.0) -> list[dict]:
+async def receive_until(ws, done, timeout: float = 30.0) -> list[dict]:
     """Messages up to and including the first for which ``done(message)`` is true."""
     messages = []
     deadline = time.monotonic() + timeout
