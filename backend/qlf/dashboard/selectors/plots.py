@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import bokeh
-from bokeh.embed import json_item
 from django.templatetags.static import static
 
 from qlf.dashboard.errors import ApplicationError
@@ -21,7 +20,7 @@ from qlf.dashboard.models import Fibermap, Job, Process
 from qlf.dashboard.selectors.files import qlf_dir
 from qlf.quicklook.io.products_file import products_path, read_camera_products
 from qlf.quicklook.io.qa_json import qa_json_path
-from qlf.quicklook.plots.build import find_metric, plot_input
+from qlf.quicklook.plots.build import find_metric, plot_input, plot_json
 from qlf.quicklook.plots.images import ccd_image_plot, spectrum_plot
 
 __all__ = [
@@ -112,12 +111,12 @@ def plot_metric(*, metric: str, process_id: int, camera: str) -> dict[str, Any]:
 
     def render() -> dict[str, Any]:
         qa.fibers = _fibers(job)
-        return json_item(plugin.plot(qa))
+        return plot_json(plugin.plot(qa))
 
     return _cached(("metric", job.pk, job.qa_digest, plugin.name), render)
 
 
-def _products(job: Job) -> dict[str, Any]:
+def _products_file(job: Job) -> Path:
     qa = job.qa
     candidates = [qa_json_path(qlf_dir("SCRATCH_DIR"), qa["NIGHT"], qa["EXPID"], job.camera)]
     if job.qa_path:
@@ -125,31 +124,41 @@ def _products(job: Job) -> dict[str, Any]:
     for qa_path in candidates:
         path = products_path(qa_path)
         if path.is_file():
-            try:
-                return read_camera_products(path)
-            except (OSError, KeyError) as exc:
-                raise ApplicationError(
-                    f"the products file of {job.camera} is unreadable: {exc}", status_code=404
-                ) from exc
+            return path
     raise ApplicationError(
         f"no image or spectra kept for {job.camera} of exposure {qa['EXPID']}", status_code=404
     )
 
 
+def _products(path: Path, camera: str) -> dict[str, Any]:
+    try:
+        return read_camera_products(path)
+    except (OSError, KeyError) as exc:
+        raise ApplicationError(
+            f"the products file of {camera} is unreadable: {exc}", status_code=404
+        ) from exc
+
+
 def plot_ccd(*, process_id: int, camera: str) -> dict[str, Any]:
     """The binned preprocessed image of one camera with its amplifiers."""
-    return json_item(ccd_image_plot(_products(_job(process_id, camera))))
+    path = _products_file(_job(process_id, camera))
+    key = ("ccd", str(path), path.stat().st_mtime_ns)
+    return _cached(key, lambda: plot_json(ccd_image_plot(_products(path, camera))))
 
 
 def plot_spectrum(*, process_id: int, camera: str, fiber: int) -> dict[str, Any]:
     """One fiber's spectrum (sky-subtracted for science exposures)."""
-    products = _products(_job(process_id, camera))
-    try:
-        layout = spectrum_plot(products, fiber)
-    except ValueError as exc:
-        field = "fiber" if "spectra" in products else None
-        raise ApplicationError(str(exc), extra={"field": field}, status_code=404) from exc
-    return json_item(layout)
+    path = _products_file(_job(process_id, camera))
+
+    def render() -> dict[str, Any]:
+        products = _products(path, camera)
+        try:
+            return plot_json(spectrum_plot(products, fiber))
+        except ValueError as exc:
+            field = "fiber" if "spectra" in products else None
+            raise ApplicationError(str(exc), extra={"field": field}, status_code=404) from exc
+
+    return _cached(("spectrum", str(path), path.stat().st_mtime_ns, fiber), render)
 
 
 def plot_resources() -> dict[str, Any]:
