@@ -64,6 +64,8 @@ if running daemon; then  # left by an older ./start.sh, which ran it apart
   echo "   stopping the separate pipeline daemon (pid $(cat "$run/daemon.pid")): the server embeds it"
   kill "$(cat "$run/daemon.pid")" && sleep 1; rm -f "$run/daemon.pid"
 fi
+source scripts/frontend.sh
+qlf_frontend_build || echo "   the web application is not built: the server answers 503 at / until it is"
 echo "== web server and pipeline daemon"
 start_bg server "$QLF" serve --host "$host" --port "$port" --no-migrate
 

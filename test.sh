@@ -28,3 +28,12 @@ if [ -n "${DATABASE_URL:-}" ] && [ $# -eq 0 ]; then
   echo "== pytest (backend on SQLite)"
   DATABASE_URL= "$VENV/bin/python" -m pytest -n "${QLF_TEST_WORKERS:-2}" tests/dashboard
 fi
+
+# The web application (frontend/): eslint + prettier, typecheck, screen tests, build, then the
+# end-to-end checks in a real browser. Skipped when pytest arguments select a subset, or with
+# QLF_SKIP_FRONTEND=1.
+if [ $# -eq 0 ] && [ "${QLF_SKIP_FRONTEND:-0}" != 1 ]; then
+  source "$ROOT/scripts/frontend.sh"
+  qlf_frontend_check
+  qlf_frontend_e2e
+fi

@@ -4,8 +4,8 @@
 import { chromium } from 'playwright-core';
 
 const base = process.env.QLF_E2E_URL ?? 'http://127.0.0.1:8000';
-const [operator, operatorPw] = (process.env.QLF_E2E_OPERATOR ?? 'otto:operator-pw').split(':');
-const [viewer, viewerPw] = (process.env.QLF_E2E_VIEWER ?? 'vera:viewer-pw').split(':');
+const [operator, operatorPw] = (process.env.QLF_E2E_OPERATOR ?? 'otto:operator-pass').split(':');
+const [viewer, viewerPw] = (process.env.QLF_E2E_VIEWER ?? 'vera:viewer-pass').split(':');
 const processId = process.env.QLF_E2E_PROCESS ?? '1';
 const shots = process.env.QLF_E2E_SHOTS ?? '/tmp';
 const executablePath = process.env.QLF_CHROMIUM ?? '/usr/bin/chromium';
