@@ -48,6 +48,7 @@ __all__ = ["STATES", "Scheduler"]
 log = logging.getLogger("qlf.pipeline")
 STATES = ("idle", "running", "stopping", "stopped")
 _ALERT_LEVELS = ("WARNING", "ALARM")
+_DB_CHECK_S = 60.0  # how often idle or broken database connections are dropped
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Scheduler:
         self._next_scan = 0.0
         self._executor_started = False
         self._attempts = 0
+        self._next_db_check = 0.0
         self._published: dict[str, Any] | None = None
 
     # -- control ---------------------------------------------------------------------------
@@ -171,7 +173,11 @@ class Scheduler:
 
     def tick(self, timeout: float) -> bool:
         """One turn of the loop; False when there is nothing to wait for but time."""
-        close_old_connections()
+        if time.monotonic() >= self._next_db_check:
+            # Not every turn: with CONN_MAX_AGE 0 this closes the connection, and reopening a
+            # SQLite database (a WAL checkpoint on close) costs more than the turn's writes.
+            close_old_connections()
+            self._next_db_check = time.monotonic() + _DB_CHECK_S
         if self.state in ("idle", "running") and time.monotonic() >= self._next_scan:
             self._discover()
             self._next_scan = time.monotonic() + self.config.poll_s
