@@ -1,11 +1,17 @@
 """``qlf bench live``: latency of the websocket feed, worker report → client (DESIGN.md 9).
 
-Compose topology on one machine: a ``qlf serve`` process on a Redis channel layer and a
-temporary SQLite database, ``--clients`` websocket clients (viewers) in this process, and a
+Compose topology (default) on one machine: a ``qlf serve`` process on a Redis channel layer and
+a temporary SQLite database, ``--clients`` websocket clients (viewers) in this process, and a
 separate publisher process that reports ``job.step`` events the way the daemon does on a
-worker's report (``EventPublisher.publish``: journal row, commit, group send). The latency of
-an event is the time from just before ``publish`` to its arrival at a client, for every client
-and event; the budget is 0.5 s.
+worker's report (``EventPublisher.publish``: journal row, commit, group send).
+
+``--embedded``: one ``qlf serve`` with its embedded daemon and the in-memory layer; an operator
+client toggles the pipeline (stop, start, ...) and each toggle's ``pipeline.status`` event,
+published by the daemon's thread, is timed.
+
+The latency of an event is the time from its ``time`` (stamped by ``publish`` just before the
+journal row is written) to its arrival at a client, for every client and event; the budget is
+0.5 s.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -39,70 +46,85 @@ def add_arguments(parser) -> None:
         default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         help="the channel layer's Redis (default REDIS_URL or the local one)",
     )
+    parser.add_argument(
+        "--embedded", action="store_true", help="embedded daemon and in-memory layer, no Redis"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
 
 
 def run(args) -> int:
     with tempfile.TemporaryDirectory(prefix="qlf-bench-live-") as tmp:
-        env = _environment(Path(tmp), args.redis_url)
+        env = _environment(Path(tmp), None if args.embedded else args.redis_url)
         print("setting up a database and a server (not timed) ...", flush=True)
-        token = _helper(env, "setup")["token"]
+        tokens = _helper(env, "setup")
         server, port = _serve(env)
         try:
             cpu0, server0 = time.process_time(), _cpu_s(server.pid)
-            latencies, publish_s, lost = asyncio.run(_measure(args, env, port, token))
+            latencies, publish_s, lost = asyncio.run(_measure(args, env, port, tokens))
             cpu, server_cpu = time.process_time() - cpu0, _cpu_s(server.pid) - server0
         finally:
             server.terminate()
             server.wait(15)
     p50, p95 = (float(np.percentile(latencies, q)) for q in (50, 95)) if latencies else (0, 0)
     ok = bool(latencies) and p95 <= BUDGET_S and not lost
+    how = (
+        "embedded daemon, in-memory layer"
+        if args.embedded
+        else "Redis channel layer, publisher in another process"
+    )
     print(
         f"\nqlf bench live: {args.clients} clients, {args.events} events at {args.rate:g}/s "
-        f"(Redis channel layer, publisher in another process)\n"
+        f"({how})\n"
         f"  deliveries            {len(latencies)}  (lost {lost})\n"
         f"  latency p50           {p50 * 1e3:6.1f} ms\n"
         f"  latency p95           {p95 * 1e3:6.1f} ms   (budget {BUDGET_S * 1e3:.0f} ms: "
         f"{'ok' if ok else 'OVER'})\n"
         f"  latency max           {max(latencies, default=0) * 1e3:6.1f} ms\n"
-        f"  publish() p50         {np.percentile(publish_s, 50) * 1e3:6.1f} ms  "
-        f"(journal row + commit, in the publisher)\n"
-        f"  CPU: server {server_cpu:.1f} s, clients {cpu:.1f} s  "
+        + (
+            f"  publish() p50         {np.percentile(publish_s, 50) * 1e3:6.1f} ms  "
+            f"(journal row + commit, in the publisher)\n"
+            if publish_s
+            else ""
+        )
+        + f"  CPU: server {server_cpu:.1f} s, clients {cpu:.1f} s  "
         f"(over {args.events / args.rate:.0f} s of publishing)"
     )
     return 1 if args.strict and not ok else 0
 
 
-async def _measure(args, env, port: int, token: str):
+async def _measure(args, env, port: int, tokens: dict[str, str]):
     from websockets.asyncio.client import connect
 
-    url = f"ws://127.0.0.1:{port}/ws/monitor/?token={token}"
-    clients = await asyncio.gather(
-        *(connect(url, origin=f"http://127.0.0.1:{port}", open_timeout=60)
-          for _ in range(args.clients))
-    )  # fmt: skip
+    def client(token: str):
+        url = f"ws://127.0.0.1:{port}/ws/monitor/?token={token}"
+        return connect(url, origin=f"http://127.0.0.1:{port}", open_timeout=60)
+
+    clients = await asyncio.gather(*(client(tokens["viewer"]) for _ in range(args.clients)))
     for ws in clients:
         for _ in range(2):  # hello and the pipeline status
             await asyncio.wait_for(ws.recv(), 30)
 
     received: list[list[float]] = [[] for _ in clients]
+    timed = "pipeline.status" if args.embedded else "job.step"
 
     async def listen(ws, got: list[float]) -> None:
         while len(got) < args.events:
             message = json.loads(await ws.recv())
-            payload = message.get("payload") or {}
-            if message.get("type") == "job.step" and payload.get("step") == _STEP:
-                got.append(time.time() - payload["sent"])
+            if message.get("type") == timed and message.get("seq") is not None:
+                got.append(time.time() - datetime.fromisoformat(message["time"]).timestamp())
 
     listeners = [
         asyncio.create_task(listen(ws, got)) for ws, got in zip(clients, received, strict=True)
     ]
-    publisher = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "qlf.dashboard.live_bench", "publish",
-        str(args.events), str(args.rate), env=env, stdout=subprocess.PIPE,
-    )  # fmt: skip
-    out, _ = await publisher.communicate()
-    publish_s = json.loads(out.decode().strip().splitlines()[-1])
+    if args.embedded:
+        publish_s = await _toggle(client(tokens["operator"]), args.events, args.rate)
+    else:
+        publisher = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "qlf.dashboard.live_bench", "publish",
+            str(args.events), str(args.rate), env=env, stdout=subprocess.PIPE,
+        )  # fmt: skip
+        out, _ = await publisher.communicate()
+        publish_s = json.loads(out.decode().strip().splitlines()[-1])
     _, pending = await asyncio.wait(listeners, timeout=10)
     for task in pending:
         task.cancel()
@@ -110,6 +132,24 @@ async def _measure(args, env, port: int, token: str):
         await ws.close()
     latencies = [x for got in received for x in got]
     return latencies, publish_s, args.clients * args.events - len(latencies)
+
+
+async def _toggle(connecting, n: int, rate: float) -> list[float]:
+    """Stop and start the embedded daemon ``n`` times in all: one status event each."""
+    async with connecting as operator:
+        await operator.recv()  # hello
+        state = json.loads(await operator.recv())["payload"]["state"]
+        start = time.monotonic()
+        for i in range(n):
+            await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+            action = "start" if state == "stopped" else "stop"
+            await operator.send(json.dumps({"action": action}))
+            while True:  # the answer comes once the daemon's loop has acted
+                answer = json.loads(await operator.recv())
+                if answer.get("type") in ("action", "error"):
+                    break
+            state = "stopped" if action == "stop" else "idle"
+    return []
 
 
 def _cpu_s(pid: int) -> float:
@@ -121,8 +161,9 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _environment(root: Path, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "QLF_PIPELINE_URL")}
+def _environment(root: Path, redis_url: str | None) -> dict[str, str]:
+    drop = ("DATABASE_URL", "QLF_PIPELINE_URL", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     for name in ("data", "scratch"):
         (root / name).mkdir()
     env.update(
@@ -130,10 +171,12 @@ def _environment(root: Path, redis_url: str) -> dict[str, str]:
         QLF_VAR_DIR=str(root),
         QLF_DATA_DIR=str(root / "data"),
         QLF_SCRATCH_DIR=str(root / "scratch"),
-        REDIS_URL=redis_url,
         QLF_CHANNEL_PREFIX=f"qlf-bench-{uuid.uuid4().hex[:12]}",
-        QLF_EMBEDDED_DAEMON="0",
+        QLF_EMBEDDED_DAEMON="0" if redis_url else "1",
+        QLF_WORKERS="1",  # the embedded daemon's idle pool
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -174,8 +217,10 @@ def _setup() -> dict:
     from qlf.dashboard.services.users import user_create, user_token
 
     call_command("migrate", interactive=False, verbosity=0)
-    user = user_create(username="bench", password=uuid.uuid4().hex, role="viewer")
-    return {"token": user_token(user=user)}
+    return {
+        role: user_token(user=user_create(username=role, password=uuid.uuid4().hex, role=role))
+        for role in ("viewer", "operator")
+    }
 
 
 def _publish(n: int, rate: float) -> list[float]:
@@ -188,7 +233,7 @@ def _publish(n: int, rate: float) -> list[float]:
     for i in range(n):
         time.sleep(max(0.0, start + i / rate - time.monotonic()))
         payload = {"process_id": 0, "camera": "r0", "step": _STEP, "state": "finished",
-                   "duration_s": None, "sent": time.time()}  # fmt: skip
+                   "duration_s": None}  # fmt: skip
         t = time.perf_counter()
         publisher.publish("job.step", payload)
         durations.append(time.perf_counter() - t)
