@@ -288,6 +288,8 @@ class Scheduler:
         """
         if not messages:
             return
+        active = self.current
+        saved = {c: (j.status, j.step) for c, j in active.jobs.items()} if active else {}
         try:
             with transaction.atomic():
                 for message in messages:
@@ -295,6 +297,9 @@ class Scheduler:
         except (OperationalError, InterfaceError) as exc:
             log.warning("database error in a batch of %d reports (%s)", len(messages), exc)
             close_old_connections()
+            for camera, (status, step) in saved.items():  # as before the rolled-back batch
+                if camera in active.jobs:
+                    active.jobs[camera].status, active.jobs[camera].step = status, step
             for message in messages:
                 self._handle(message)
 

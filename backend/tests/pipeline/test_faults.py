@@ -172,3 +172,26 @@ def test_start_while_stopping_goes_on_with_the_exposure(dirs, make_daemon):
     assert Job.objects.filter(status="done").count() == len(CAMERAS)
     states = [e["payload"]["state"] for e in recorder.of("pipeline.status")]
     assert "stopping" in states and states[-1] == "idle"
+
+
+def test_database_error_during_a_batch_loses_no_report(dirs, make_daemon, monkeypatch):
+    write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
+    from django.db import OperationalError
+
+    from qlf.pipeline import ingest
+
+    real, failures = ingest.job_ingest_qa, []
+
+    def flaky(**kwargs):
+        if not failures:
+            failures.append(kwargs["qa_path"])
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(ingest, "job_ingest_qa", flaky)
+    daemon, recorder = make_daemon()
+    daemon.run(until=_count(recorder, "process.finished"), timeout=60)
+    assert failures
+    assert Job.objects.filter(status="done").count() == 3
+    assert len(recorder.of("qa.ingested")) == 3  # each camera once: the failed batch sent nothing
+    assert Process.objects.get().status == "done"
