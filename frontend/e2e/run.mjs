@@ -82,6 +82,16 @@ try {
     await op.getByRole('heading', { name: 'b5' }).waitFor();
     await op.locator('path.petal[data-camera="r3"]').click();
     await op.getByRole('region', { name: 'Camera r3' }).waitFor();
+  });
+  await check('the drill-down draws the worst metric Bokeh plot', async () => {
+    const region = op.getByRole('region', { name: 'Camera r3' });
+    await region
+      .locator('.bokeh-plot [data-root-id], .bokeh-plot .bk-Figure, .bokeh-plot canvas')
+      .first()
+      .waitFor({ state: 'attached' });
+    const failed = await region.getByText(/Plot unavailable/).count();
+    assert(failed === 0, 'plot unavailable');
+    await op.waitForTimeout(1500);
     await op.screenshot({ path: `${shots}/qlf-qa.png`, fullPage: true });
   });
   await check('Observing History lists the exposure with Reprocess for operators', async () => {

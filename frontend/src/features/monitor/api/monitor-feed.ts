@@ -77,6 +77,10 @@ export function useMonitorFeed() {
         }));
         return;
       }
+      if (event.type === 'resync') {
+        void client.invalidateQueries(); // too much was missed: reload every screen's data
+        return;
+      }
       const text = describe(event);
       if (text) {
         const line = {

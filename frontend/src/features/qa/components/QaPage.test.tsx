@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { installFakeSocket, mockApi } from '@/testing/api-mock';
@@ -38,6 +38,13 @@ test('the focal plane colours each petal by arm; hover shows metrics, click dril
   const metrics = within(camera).getByRole('table', { name: 'Metrics of CHECK_CCDs' });
   expect(within(metrics).getByText('12.570').closest('.element')).toHaveClass('qa-alarm');
   expect(within(metrics).getByText('-1.500 … 1.500')).toBeInTheDocument();
+  // Its plot: the worst metric first, fetched for this process and camera.
+  expect(within(camera).getByLabelText('Plot')).toHaveValue('NOISE_AMP');
+  await waitFor(() =>
+    expect(calls.some((c) => c.url.pathname === '/api/plots/NOISE_AMP/')).toBe(true),
+  );
+  const plot = calls.find((c) => c.url.pathname === '/api/plots/NOISE_AMP/')!.url.searchParams;
+  expect([plot.get('process'), plot.get('camera')]).toEqual(['7', 'r3']);
   expect(screen.getByLabelText('Spectrograph')).toHaveValue('3');
   expect(screen.getByLabelText('Arm')).toHaveValue('r');
 

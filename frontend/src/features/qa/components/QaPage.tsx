@@ -8,6 +8,7 @@ import { useProcessDetail } from '@/lib/queries/processes';
 
 import { useProcessQa } from '../api/qa';
 
+import { CameraPlots } from './CameraPlots';
 import { FocalPlane } from './FocalPlane';
 import { MetricTable } from './MetricTable';
 
@@ -149,6 +150,14 @@ export function QaPage({ processId }: { processId: number }) {
           </h2>
           {!selectedQa && <p className="muted">No QA for {selected} in this process.</p>}
           {selectedQa?.error && <p className="error">{selectedQa.error}</p>}
+          {selectedQa && (
+            <CameraPlots
+              key={selectedQa.camera}
+              processId={processId}
+              camera={selectedQa}
+              steps={shownSteps}
+            />
+          )}
           {selectedQa &&
             shownSteps.map((s) => (
               <MetricTable key={s.name} name={s.name} step={selectedQa.steps[s.name]} mapping={s} />
