@@ -154,6 +154,7 @@ class PipelineDaemon:
         if loop is not None and hasattr(self.publisher, "_loop"):
             self.publisher._loop = loop
         self._halt.clear()
+        self._loop_ident = -1  # from now on control calls wait for the loop's thread
         self._thread = threading.Thread(target=self._run_safely, name="qlf-pipeline", daemon=True)
         self._thread.start()
         if serve_pyro:
