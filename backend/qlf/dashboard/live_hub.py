@@ -19,6 +19,7 @@ from qlf.pipeline.events import GROUP
 __all__ = ["Listener", "hub_join", "hub_leave"]
 
 log = logging.getLogger("qlf.live")
+_REJOIN_S = 3600.0  # channel layers forget group members after a day (group_expiry)
 
 
 class Listener(Protocol):
@@ -30,14 +31,23 @@ class _Hub:
         self.layer = layer
         self.listeners: set[Listener] = set()
         self.channel: str | None = None
-        self.task: asyncio.Task | None = None
+        self.tasks: list[asyncio.Task] = []
 
     async def join(self, listener: Listener) -> None:
         self.listeners.add(listener)
         if self.channel is None:
             self.channel = await self.layer.new_channel()
             await self.layer.group_add(GROUP, self.channel)
-            self.task = asyncio.get_running_loop().create_task(self._run())
+            loop = asyncio.get_running_loop()
+            self.tasks = [loop.create_task(self._run()), loop.create_task(self._rejoin())]
+
+    async def _rejoin(self) -> None:
+        while True:
+            await asyncio.sleep(_REJOIN_S)
+            try:
+                await self.layer.group_add(GROUP, self.channel)
+            except Exception:
+                log.exception("live feed: cannot rejoin the %s group", GROUP)
 
     async def _run(self) -> None:
         while True:

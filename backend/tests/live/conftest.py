@@ -32,6 +32,7 @@ class Live:
     env: dict[str, str]
     tokens: dict[str, str]
     process_id: int
+    password: str  # of the users "op" and "viewer"
 
 
 @dataclass
@@ -45,9 +46,14 @@ class Server:
         args = "&".join(f"{k}={v}" for k, v in query.items())
         return f"ws://127.0.0.1:{self.port}/ws/monitor/" + (f"?{args}" if args else "")
 
-    def connect(self, token: str | None = None, *, origin: str | None = None, **query):
+    def connect(self, token=None, *, origin=None, additional_headers=None, **query):
         origin = origin or f"http://127.0.0.1:{self.port}"
-        return connect(self.url(token, **query), origin=origin, open_timeout=20)
+        return connect(
+            self.url(token, **query),
+            origin=origin,
+            additional_headers=additional_headers,
+            open_timeout=30,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +72,9 @@ def live(tmp_path_factory) -> Live:
     for name in ("data", "scratch"):
         (root / name).mkdir()
     out = run_helper(env, "setup")
-    return Live(env=env, tokens=out["tokens"], process_id=out["process_id"])
+    return Live(
+        env=env, tokens=out["tokens"], process_id=out["process_id"], password=out["password"]
+    )
 
 
 def run_helper(env: dict[str, str], *args: str):

@@ -13,6 +13,8 @@ import sys
 
 import django
 
+PASSWORD = "pw-x83!kq-live"  # a test database's users only
+
 
 def setup() -> None:
     from django.core.management import call_command
@@ -24,7 +26,7 @@ def setup() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     tokens = {}
     for name, role in (("op", "operator"), ("viewer", "viewer")):
-        tokens[name] = user_token(user=user_create(username=name, password="pw-x83!kq", role=role))
+        tokens[name] = user_token(user=user_create(username=name, password=PASSWORD, role=role))
     from django.contrib.auth.models import User
 
     tokens["nobody"] = user_token(user=User.objects.create_user("nobody", password="x"))
@@ -41,7 +43,7 @@ def setup() -> None:
     )
     Job.objects.create(process=process, camera="r3", status="done", log_path=log_path)
     Job.objects.create(process=process, camera="b3", status="done", log_path="/etc/passwd")
-    print(json.dumps({"tokens": tokens, "process_id": process.pk}))
+    print(json.dumps({"tokens": tokens, "process_id": process.pk, "password": PASSWORD}))
 
 
 def publish(events: list) -> None:

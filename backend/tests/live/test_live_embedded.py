@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 from websockets.exceptions import InvalidStatus
@@ -96,3 +97,17 @@ async def test_log_subscription_sends_the_file_and_refuses_paths_outside_scratch
         await ws.send(json.dumps({"subscribe": "log", "process_id": pid, "camera": "b3"}))
         refused = await receive_until(ws, lambda m: m["type"] in {"log.lines", "error"})
         assert refused[-1]["detail"] == "log file outside the scratch directory"
+
+
+async def test_browser_session_cookie_authenticates_the_socket(server, live):
+    login = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}/api/auth/login/",
+        data=json.dumps({"username": "viewer", "password": live.password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(login, timeout=30) as answer:
+        cookies = answer.headers.get_all("Set-Cookie")
+    session = next(c.split(";")[0] for c in cookies if c.startswith("sessionid="))
+    async with server.connect(additional_headers={"Cookie": session}) as ws:
+        hello, _ = await greeting(ws)
+        assert hello["user"] == "viewer" and hello["roles"] == ["viewer"]
