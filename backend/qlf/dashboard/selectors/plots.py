@@ -100,8 +100,8 @@ def plot_metric(*, metric: str, process_id: int, camera: str) -> dict[str, Any]:
             f"no QA metric named {metric!r}", extra={"field": "metric"}, status_code=404
         ) from None
     job = _job(process_id, camera)
-    try:
-        qa = plot_input(plugin, job.qa)
+    try:  # the fibermap is read only if the plot uses it
+        qa = plot_input(plugin, job.qa, fibers=lambda: _fibers(job))
     except KeyError:
         raise ApplicationError(
             f"no {plugin.key} in the QA of {camera} in process {process_id}",
@@ -109,11 +109,8 @@ def plot_metric(*, metric: str, process_id: int, camera: str) -> dict[str, Any]:
             status_code=404,
         ) from None
 
-    def render() -> dict[str, Any]:
-        qa.fibers = _fibers(job)
-        return plot_json(plugin.plot(qa))
-
-    return _cached(("metric", job.pk, job.qa_digest, plugin.name), render)
+    key = ("metric", job.pk, job.qa_digest, plugin.name)
+    return _cached(key, lambda: plot_json(plugin.plot(qa)))
 
 
 def _products_file(job: Job) -> Path:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bokeh import __version__ as bokeh_version
 from bokeh.document import Document
-from bokeh.models import LayoutDOM
+from bokeh.models import GlyphRenderer, LayoutDOM
 
 from qlf.quicklook.plots.common import PlotInput
 from qlf.quicklook.qa.registry import Metric, all_metrics
@@ -30,9 +30,15 @@ def find_metric(name_or_key: str) -> Metric:
 
 
 def plot_input(
-    metric: Metric, qa: Mapping[str, Any], *, fibers: Mapping[str, Sequence] | None = None
+    metric: Metric,
+    qa: Mapping[str, Any],
+    *,
+    fibers: Mapping[str, Sequence] | Callable[[], Mapping | None] | None = None,
 ) -> PlotInput:
-    """The metric's part of a QA document (DESIGN.md 4.4); KeyError if it holds no such metric."""
+    """The metric's part of a QA document (DESIGN.md 4.4); KeyError if it holds no such metric.
+
+    ``fibers``: the camera's fibermap columns, or a function returning them when a plot asks.
+    """
     for task in (qa.get("TASKS") or {}).values():
         metrics = task.get("METRICS") or {}
         if metric.key in metrics:
@@ -40,7 +46,7 @@ def plot_input(
                 key=metric.key, camera=qa.get("CAMERA", ""), metrics=metrics,
                 params=task.get("PARAMS") or {}, flavor=qa.get("FLAVOR", ""),
                 expid=qa.get("EXPID"), exptime=(qa.get("GENERAL_INFO") or {}).get("EXPTIME"),
-                amps=qa.get("AMPS"), fibers=fibers,
+                amps=qa.get("AMPS"), fiber_source=fibers,
                 title=metric.name, description=metric.description, units=metric.units,
             )  # fmt: skip
     raise KeyError(f"camera {qa.get('CAMERA')} has no {metric.key} in this QA")
@@ -60,6 +66,11 @@ def plot_json(layout: LayoutDOM) -> dict[str, Any]:
     The same document as :func:`bokeh.embed.json_item` builds, a third cheaper: json_item
     collects the models of a fresh document three times, this once.
     """
+    for renderer in layout.select({"type": GlyphRenderer}):
+        # nothing selects or mutes: BokehJS derives these glyphs if ever needed, and not
+        # sending two copies of every glyph saves a fifth of the serialisation
+        renderer.nonselection_glyph = "auto"
+        renderer.muted_glyph = "auto"
     doc = Document()
     doc.title = ""
     doc.add_root(layout)

@@ -8,8 +8,9 @@ helpers here draw the NORMAL and WARNING bands, colour elements by status and pu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ class PlotInput:
     """One camera's QA for one metric's plot.
 
     ``metrics`` and ``params`` are the METRICS and PARAMS of the step holding ``key``;
-    ``fibers`` optionally maps fibermap columns (``FIBER``, ``TARGET_RA``, ``TARGET_DEC``,
+    :attr:`fibers` optionally maps fibermap columns (``FIBER``, ``TARGET_RA``, ``TARGET_DEC``,
     ``OBJTYPE``…) to one value per fiber of this camera, in fiber order.
     """
 
@@ -54,10 +55,16 @@ class PlotInput:
     expid: int | None = None
     exptime: float | None = None
     amps: Sequence[str] | None = None
-    fibers: Mapping[str, Sequence] | None = None
+    #: the fibermap columns, or a function returning them (read only if a plot asks)
+    fiber_source: Mapping[str, Sequence] | Callable[[], Mapping | None] | None = None
     title: str = ""
     description: str = ""
     units: str = ""
+
+    @cached_property
+    def fibers(self) -> Mapping[str, Sequence] | None:
+        source = self.fiber_source
+        return source() if callable(source) else source
 
     @property
     def value(self) -> Any:
