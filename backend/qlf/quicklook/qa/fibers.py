@@ -125,13 +125,13 @@ class NGoodFib(Metric):
         good = qa.aux("GOOD_FIBERS", [])
         snr = fiber_figure(
             qa, qa.aux("FIBER_SNR", []), good=good, y_label="integrated S/N", name="FIBER_SNR",
-            extra={"good": list(good)}, y_axis_type="log",
+            extra={"good": list(good)},
         )  # fmt: skip
         children = [camera_figure(qa, ["good fibers"]), snr]
         if qa.fibers and "TARGET_RA" in qa.fibers:
             children.insert(1, focal_plane_figure(qa, good))
         return described(
-            f"{qa.value} good fibers: integrated S/N of each fiber (log scale) and, with a "
+            f"{qa.value} good fibers: integrated S/N of each fiber and, with a "
             "fibermap, the fibers on the sky.",
             *children,
             how="Green fibers are good, red ones are dead, blocked or too faint (S/N ≤ 5 or "
