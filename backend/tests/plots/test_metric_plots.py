@@ -161,3 +161,27 @@ def test_ungraded_metric_still_plots(mini_night):
     qa["TASKS"]["CHECK_CCDs"]["PARAMS"] = {}
     values = sources(metric_plot("noise", qa))["values"]
     assert values["status"] == ["UNKNOWN"] * 4
+
+
+def test_dead_fibers_show_red(tmp_path):
+    from qlf.quicklook.plots.common import STATUS_COLORS
+    from qlf.quicklook.runner import CameraTask, run_camera
+    from qlf.sim.exposure import simulate_exposure
+    from tests.plots.conftest import CAMERA, NIGHT, SPECS_MINI
+
+    sim = simulate_exposure(
+        tmp_path, expid=9, night=NIGHT, flavor="flat", profile="mini", cameras=[CAMERA],
+        defects=[f"dead_fibers:{CAMERA}:3,12"], seed=5, progress=False, workers=1,
+    )  # fmt: skip
+    task = CameraTask(
+        sim.raw, CAMERA, tmp_path / "scratch", calib_dir=tmp_path / "calib", specs_dir=SPECS_MINI
+    )
+    qa = json.loads(run_camera(task).qa_path.read_text())
+    snr = sources(metric_plot("ngoodfib", qa))["FIBER_SNR"]
+    red = [
+        int(f)
+        for f, c in zip(snr["fiber"], snr["color"], strict=True)
+        if c == STATUS_COLORS["ALARM"]
+    ]
+    assert red == [3, 12]
+    assert [int(f) for f, g in zip(snr["fiber"], snr["good"], strict=True) if not g] == [3, 12]
