@@ -36,6 +36,7 @@ STATUS_COLORS = {"NORMAL": "#2e7d32", "WARNING": "#f9a825", "ALARM": "#c62828", 
 #: fill of the bands: NORMAL inside, WARNING between NORMAL and WARN
 BAND_COLORS = {"NORMAL": "#c8e6c9", "WARNING": "#fff3c4"}
 TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+DESCRIPTION_STYLE = {"color": "#333", "font-size": "13px"}
 
 
 @dataclass
@@ -192,7 +193,8 @@ def described(description: str, *children: LayoutDOM, how: str = "") -> LayoutDO
     if how:
         text = f"{text} {how.strip()}"
     return column(
-        Div(text=text, name="description", sizing_mode="stretch_width"),
+        # its own colour: the plot sits on a white card inside pages of either theme
+        Div(text=text, name="description", sizing_mode="stretch_width", styles=DESCRIPTION_STYLE),
         *children,
         sizing_mode="stretch_width",
     )
