@@ -206,18 +206,28 @@ def _find_cosmics(
     floor = nsigma * np.float32(readnoise.min())
     nrow, ncol = image.shape
     found_rows, found_cols, found_excess = [], [], []
+    # work buffers reused for every block: no allocation in the loop
+    excess_buf = np.empty((block, ncol - 2), dtype=np.float32)
+    bound_buf = np.empty((block, ncol - 2), dtype=np.float32)
+    candidate_buf = np.empty((block, ncol - 2), dtype=bool)
+    above_buf = np.empty((block, ncol - 2), dtype=bool)
     for r0 in range(1, nrow - 1, block):
         r1 = min(r0 + block, nrow - 1)
         centre = image[r0:r1, 1:-1]
+        n = r1 - r0
+        excess, bound = excess_buf[:n], bound_buf[:n]
+        candidate, above = candidate_buf[:n], above_buf[:n]
+        np.multiply(centre, sharpness, out=bound)
         for first, second in (
             (image[r0:r1, :-2], image[r0:r1, 2:]),
             (image[r0 - 1 : r1 - 1, 1:-1], image[r0 + 1 : r1 + 1, 1:-1]),
         ):
-            excess = first + second
+            np.add(first, second, out=excess)
             excess *= -0.5
             excess += centre
-            candidate = excess > sharpness * centre
-            candidate &= excess > floor
+            np.greater(excess, bound, out=candidate)
+            np.greater(excess, floor, out=above)
+            candidate &= above
             rows, cols = np.nonzero(candidate)
             found_rows.append(rows + r0)
             found_cols.append(cols + 1)
