@@ -7,12 +7,11 @@ agree on every folder; the daemon's own knobs are read here.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qlf.web.env import read_env
+from qlf.web.env import read_env, stored_secret
 
 __all__ = [
     "ARMS",
@@ -80,7 +79,7 @@ def read_config(environ: Mapping[str, str] | None = None, **overrides) -> Pipeli
     }
     values.update(overrides)
     if "hmac_key" not in values:
-        values["hmac_key"] = environ.get("QLF_PYRO_HMAC_KEY") or _stored_key(
+        values["hmac_key"] = environ.get("QLF_PYRO_HMAC_KEY") or _hmac_key(
             Path(values["var_dir"]) / "pyro_hmac_key"
         )
     if values["executor"] not in ("local", "celery"):
@@ -127,20 +126,6 @@ def _number(environ, name: str, default, kind, *, minimum=0):
     return value
 
 
-def _stored_key(path: Path) -> str:
-    """The HMAC key kept at ``path``, generated on first use (mode 0600, never printed)."""
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    tmp.write_text(secrets.token_urlsafe(32))
-    tmp.chmod(0o600)
-    try:
-        os.link(tmp, path)  # atomic: the first process wins, the others read its key
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return path.read_text().strip()
+def _hmac_key(path: Path) -> str:
+    """The Pyro4 HMAC key kept at ``path``, generated on first use."""
+    return stored_secret(path, nbytes=32)

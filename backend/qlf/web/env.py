@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
-__all__ = ["REPO_DIR", "Env", "read_env"]
+__all__ = ["REPO_DIR", "Env", "read_env", "stored_secret"]
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = BACKEND_DIR.parent
@@ -49,7 +49,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
     hosts = environ.get("QLF_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
     return Env(
         debug=environ.get("QLF_DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"},
-        secret_key=environ.get("QLF_SECRET_KEY") or _secret_key(var_dir / "secret_key"),
+        secret_key=environ.get("QLF_SECRET_KEY") or stored_secret(var_dir / "secret_key"),
         database_url=environ.get("DATABASE_URL") or None,
         redis_url=environ.get("REDIS_URL") or None,
         allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
@@ -84,15 +84,16 @@ def _path(environ, name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _secret_key(path: Path) -> str:
-    """Return the key stored at ``path``, creating it on first run (race-free across processes)."""
+def stored_secret(path: Path, *, nbytes: int = 50) -> str:
+    """The secret stored at ``path``, generated on first use (mode 0600, never printed;
+    race-free across processes)."""
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    tmp.write_text(secrets.token_urlsafe(50))
+    tmp.write_text(secrets.token_urlsafe(nbytes))
     tmp.chmod(0o600)
     try:
         os.link(tmp, path)  # atomic: the first process to link wins, the others read its key
