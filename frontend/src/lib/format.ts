@@ -13,7 +13,10 @@ export function dateTime(iso: string | null | undefined): string {
 
 export function seconds(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (value >= 120) return `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`;
+  if (value >= 120) {
+    const whole = Math.round(value); // round first: 6539.6 s is 109 min 0 s, not 108 min 60 s
+    return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  }
   return `${value.toFixed(digits)} s`;
 }
 
