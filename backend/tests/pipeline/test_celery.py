@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from qlf.dashboard.models import Job, Process
+from tests.pipeline.kill import sigkill_worker_on_first_step
 from tests.pipeline.rawfiles import write_raw
 
 BROKER = os.environ.get("QLF_CELERY_BROKER") or "redis://127.0.0.1:6379/0"
@@ -77,19 +78,7 @@ def test_killed_celery_worker_process_fails_its_job(dirs, config, celery_queue, 
     write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
     config = replace(config, executor="celery", celery_queue=celery_queue)
     daemon, recorder = make_daemon(config=config, job_function="tests.pipeline.jobs:hanging_r0")
-    killed = []
-
-    def kill_r0(message):
-        payload = message["payload"]
-        if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
-            running = daemon.scheduler.executor.running()
-            pid = next(
-                p for j, p in running.items() if j.startswith(f"{payload['process_id']}:r0:")
-            )
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
-
-    daemon.publisher.listeners.append(kill_r0)
+    killed = sigkill_worker_on_first_step(daemon, "r0")
     daemon.run(until=lambda: len(recorder.of("process.finished")) == 1, timeout=60)
     r0 = Job.objects.get(camera="r0")
     assert killed and r0.status == "failed"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from qlf.dashboard.models import Job, Metric, Process
 from qlf.quicklook.runner import CameraTask, run_camera
+from tests.pipeline.kill import sigkill_worker_on_first_step
 from tests.pipeline.rawfiles import write_raw
 
 CAMERAS = ("b0", "r0", "z0", "b1", "r1", "z1")
@@ -55,20 +54,9 @@ def test_killed_worker_fails_its_job_and_the_night_goes_on(dirs, make_daemon):
     write_raw(dirs["data"], expid=1, mtime=old)
     write_raw(dirs["data"], expid=2, mtime=old, cameras=("b0",))
     daemon, recorder = make_daemon(job_function="tests.pipeline.jobs:hanging_r0")
-    killed = []
-
-    def kill_r0(message):
-        payload = message["payload"]
-        if message["type"] == "job.step" and payload["camera"] == "r0" and not killed:
-            running = daemon.scheduler.executor.running()
-            pid = next(
-                p for j, p in running.items() if j.startswith(f"{payload['process_id']}:r0:")
-            )
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
-
-    daemon.publisher.listeners.append(kill_r0)
+    killed = sigkill_worker_on_first_step(daemon, "r0")
     daemon.run(until=lambda: len(recorder.of("process.finished")) == 2, timeout=60)
+    assert len(killed) == 1
 
     r0 = Job.objects.get(process__exposure_id=1, camera="r0")
     assert r0.status == "failed"
