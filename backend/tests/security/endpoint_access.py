@@ -22,7 +22,7 @@ parameter the test does not know yet, add an example value to :data:`PATH_EXAMPL
 
 from __future__ import annotations
 
-__all__ = ["ACCESS", "PATH_EXAMPLES", "ROLES"]
+__all__ = ["ACCESS", "PATH_EXAMPLES", "ROLES", "WEBSOCKET"]
 
 ROLES = ("anonymous", "viewer", "operator", "admin")
 
@@ -73,4 +73,15 @@ PATH_EXAMPLES: dict[str, str] = {
     "job_id": "{job}",
     "flavor": "science",
     "metric": "NOISE_AMP",
+}
+
+# The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.
+# tests/security/test_websocket_access.py checks each as every role.
+WEBSOCKET: dict[str, str] = {
+    "connect": "viewer",
+    "subscribe-log": "viewer",
+    "ping": "viewer",
+    "action-start": "operator",
+    "action-stop": "operator",
+    "action-reset": "operator",
 }
