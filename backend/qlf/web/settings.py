@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import bokeh.util.paths
 import dj_database_url
 
@@ -113,6 +115,15 @@ STATICFILES_DIRS = [("bokeh", bokeh.util.paths.bokehjs_path())]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A sign-in lasts a night shift (12 h), across browser restarts; then the user signs in again.
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+# Behind an https reverse proxy (QLF_HTTPS=1, which sets X-Forwarded-Proto): cookies travel over
+# https only. Plain http on the loopback (the default) keeps them usable without it.
+HTTPS = not DEBUG and os.environ.get("QLF_HTTPS", "0").strip().lower() in {"1", "true", "yes"}
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,13 +1,23 @@
-"""Sign in and out (session, for the browser), who am I, and API tokens (for scripts)."""
+"""Sign in and out (session, for the browser), who am I, and API tokens (for scripts).
+
+Password guessing is slowed down: after :data:`LOGIN_FAILURES` wrong passwords for one username
+from one address within :data:`LOGIN_WINDOW_S`, sign-in and token requests for that pair answer
+429 with ``Retry-After`` until the window of the first failure ends (counted in Django's cache).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import time
+
 from django.contrib.auth import authenticate, login, logout
+from django.core.cache import cache
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,13 +36,29 @@ def _me(user) -> dict:
     return {"username": user.username, "roles": roles(user)}
 
 
+LOGIN_FAILURES = 10
+LOGIN_WINDOW_S = 300
+
+
 def _authenticate(request) -> object:
     data = CredentialsSerializer(data=request.data)
     data.is_valid(raise_exception=True)
+    key = _failures_key(request, data.validated_data["username"])
+    failures, since = cache.get(key) or (0, time.time())
+    wait = since + LOGIN_WINDOW_S - time.time()
+    if failures >= LOGIN_FAILURES and wait > 0:
+        raise exceptions.Throttled(wait=math.ceil(wait), detail="too many failed sign-ins")
     user = authenticate(request, **data.validated_data)
     if user is None:
+        cache.set(key, (failures + 1, since), timeout=max(1, math.ceil(wait)))
         raise ApplicationError("wrong username or password", status_code=401)
+    cache.delete(key)
     return user
+
+
+def _failures_key(request, username: str) -> str:
+    who = f"{username.lower()}|{request.META.get('REMOTE_ADDR', '')}"
+    return "qlf:login-failures:" + hashlib.sha256(who.encode()).hexdigest()
 
 
 class LoginApi(APIView):
