@@ -137,8 +137,10 @@ def test_sessions_expire(role_users, settings):
 
 
 def _settings_in(env: dict[str, str]) -> dict:
-    code = ("import json, qlf.web.settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE, "
-            "s.CSRF_COOKIE_SECURE, getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.DEBUG]))")  # fmt: skip
+    code = (
+        "import json, qlf.web.settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.DEBUG]))"
+    )
     keep = {k: v for k, v in os.environ.items() if not k.startswith("QLF_")}
     done = subprocess.run([sys.executable, "-c", code], env={**keep, "QLF_SECRET_KEY": "k", **env},
                           capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
