@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Job, JobStatus
-from qlf.dashboard.selectors.files import qlf_dir
+from qlf.dashboard.selectors.files import contained
 
 __all__ = ["MAX_CHUNK", "job_log"]
 
@@ -62,8 +61,7 @@ def _safe(log_path: str) -> Path:
     """The log path, refused unless it lies inside the scratch directory (DESIGN.md 10)."""
     if not log_path:
         raise ApplicationError("this job has no log file", status_code=404)
-    root = os.path.realpath(qlf_dir("SCRATCH_DIR"))
-    real = os.path.realpath(log_path)
-    if os.path.commonpath([root, real]) != root:
+    real = contained(log_path, "SCRATCH_DIR")
+    if real is None:
         raise ApplicationError("log file outside the scratch directory", status_code=403)
-    return Path(real)
+    return real

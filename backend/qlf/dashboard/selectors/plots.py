@@ -17,7 +17,7 @@ from django.templatetags.static import static
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Fibermap, Job, Process
-from qlf.dashboard.selectors.files import qlf_dir
+from qlf.dashboard.selectors.files import contained, qlf_dir
 from qlf.quicklook.io.products_file import products_path, read_camera_products
 from qlf.quicklook.io.qa_json import qa_json_path
 from qlf.quicklook.plots.build import find_metric, plot_input, plot_json
@@ -119,8 +119,8 @@ def _products_file(job: Job) -> Path:
     if job.qa_path:
         candidates.append(Path(job.qa_path))
     for qa_path in candidates:
-        path = products_path(qa_path)
-        if path.is_file():
+        path = contained(products_path(qa_path), "SCRATCH_DIR")  # a stored path may point anywhere
+        if path is not None and path.is_file():
             return path
     raise ApplicationError(
         f"no image or spectra kept for {job.camera} of exposure {qa['EXPID']}", status_code=404
