@@ -44,7 +44,8 @@ def _assert_refused(response):
 @pytest.mark.parametrize(
     "crafted",
     ["{outside}/passwd", "{scratch}/../outside/passwd", "{scratch}/../../../../../../etc/passwd",
-     "../../../../../../../../etc/passwd", "/etc/passwd", "{scratch}/20261122/../../outside/passwd"],
+     "../../../../../../../../etc/passwd", "/etc/passwd",
+     "{scratch}/20261122/../../outside/passwd"],
 )  # fmt: skip
 def test_crafted_log_paths_are_refused(setup, crafted):
     client, job, scratch, outside = setup
