@@ -143,3 +143,36 @@ def test_process_detail(viewer_client, history):
     assert "qa" not in job
     missing = viewer_client.get("/api/processes/99999/")
     assert missing.status_code == 404 and missing.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("dateobs", [3, 1, 2]),
+        ("-dateobs", [2, 1, 3]),
+        ("ra", [2, 3, 1]),
+        ("-dec", [1, 3, 2]),
+        ("exptime", [1, 2, 3]),
+        ("-exptime", [3, 2, 1]),
+    ],
+)
+def test_processes_ordered_by_their_observation(viewer_client, ordering, expected):
+    from datetime import UTC, datetime
+
+    from qlf.dashboard.models import Exposure
+
+    observed = {  # expid: (hour of DATE-OBS, RA, Dec, EXPTIME)
+        1: (5, 300.0, 40.0, 60.0),
+        2: (7, 10.0, -20.0, 600.0),
+        3: (2, 150.0, 5.0, 900.0),
+    }
+    for expid, (hour, ra, dec, exptime) in observed.items():
+        ingest_exposure(expid, cameras=("b0",))
+        Exposure.objects.filter(pk=expid).update(
+            dateobs=datetime(2026, 11, 22, hour, tzinfo=UTC), ra=ra, dec=dec, exptime=exptime
+        )
+    response = viewer_client.get("/api/processes/", {"ordering": ordering})
+    assert _ids(response) == expected
+    row = next(r for r in response.json()["results"] if r["expid"] == 2)
+    assert (row["ra"], row["dec"], row["exptime"]) == (10.0, -20.0, 600.0)
+    assert row["dateobs"].startswith("2026-11-22T07:00:00")

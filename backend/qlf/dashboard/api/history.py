@@ -55,12 +55,18 @@ class ExposureListApi(APIView):
 
 class ProcessOutput(serializers.ModelSerializer):
     expid = serializers.IntegerField(source="exposure_id")
+    # The observation of the processed exposure (orderings of PROCESS_ORDERING).
+    dateobs = serializers.DateTimeField(source="exposure.dateobs", allow_null=True)
+    exptime = serializers.FloatField(source="exposure.exptime", allow_null=True)
+    ra = serializers.FloatField(source="exposure.ra", allow_null=True)
+    dec = serializers.FloatField(source="exposure.dec", allow_null=True)
 
     class Meta:
         model = Process
         fields = [
             "id", "expid", "night", "flavor", "program", "tile", "status", "qa_status",
             "qa_summary", "started", "ended", "duration_s", "pipeline_version", "spec_version",
+            "dateobs", "exptime", "ra", "dec",
         ]  # fmt: skip
 
 

@@ -24,8 +24,13 @@ EXPOSURE_ORDERING = (
 )  # fmt: skip
 PROCESS_ORDERING = (
     "id", "expid", "night", "flavor", "program", "tile", "status", "qa_status", "started",
-    "ended", "duration_s",
+    "ended", "duration_s", "dateobs", "ra", "dec", "exptime",
 )  # fmt: skip
+# Process orderings on a column of its exposure (the observation, not the processing).
+_EXPOSURE_COLUMNS = {
+    "expid": "exposure_id",
+    **{name: f"exposure__{name}" for name in ("dateobs", "ra", "dec", "exptime")},
+}
 
 
 def exposure_list(*, filters: dict[str, Any], ordering: str = "-expid") -> QuerySet[Exposure]:
@@ -35,19 +40,20 @@ def exposure_list(*, filters: dict[str, Any], ordering: str = "-expid") -> Query
 
 
 def process_list(*, filters: dict[str, Any], ordering: str = "-id") -> QuerySet[Process]:
-    """Processes matching ``filters`` (as exposures, plus status and qa_status)."""
-    query = _filter(Process.objects.all(), filters)
+    """Processes matching ``filters`` (as exposures, plus status and qa_status), with their
+    exposure (observation date, position and exposure time are columns of the list)."""
+    query = _filter(Process.objects.select_related("exposure"), filters)
     if "expid" in filters:
         query = query.filter(exposure_id=filters["expid"])
     if filters.get("started_from"):
         query = query.filter(started__gte=filters["started_from"])
     if filters.get("started_to"):
         query = query.filter(started__lte=filters["started_to"])
-    return _order(query, ordering.replace("expid", "exposure_id"), PROCESS_ORDERING, tiebreak="id")
+    return _order(query, ordering, PROCESS_ORDERING, tiebreak="id", columns=_EXPOSURE_COLUMNS)
 
 
 def process_recent(*, limit: int = 10) -> QuerySet[Process]:
-    return Process.objects.order_by("-id")[:limit]
+    return Process.objects.select_related("exposure").order_by("-id")[:limit]
 
 
 def process_get(*, process_id: int) -> Process:
@@ -78,10 +84,20 @@ def _filter(query: QuerySet, filters: dict[str, Any]) -> QuerySet:
     return query
 
 
-def _order(query: QuerySet, ordering: str, allowed: tuple[str, ...], *, tiebreak: str):
+def _order(
+    query: QuerySet,
+    ordering: str,
+    allowed: tuple[str, ...],
+    *,
+    tiebreak: str,
+    columns: dict[str, str] | None = None,
+) -> QuerySet:
+    """Order by one of the ``allowed`` names (``-`` for descending), stored in ``columns[name]``
+    when that differs from the name, then by ``tiebreak`` in the same direction."""
     name = ordering.lstrip("-")
-    if name.replace("exposure_id", "expid") not in allowed:
+    if name not in allowed:
         raise ApplicationError(f"cannot order by {name!r}", extra={"field": "ordering"})
-    desc = ordering.startswith("-")
-    fields = [ordering] if name == tiebreak else [ordering, f"-{tiebreak}" if desc else tiebreak]
+    desc = "-" if ordering.startswith("-") else ""
+    column = (columns or {}).get(name, name)
+    fields = [f"{desc}{column}"] if name == tiebreak else [f"{desc}{column}", f"{desc}{tiebreak}"]
     return query.order_by(*fields)
