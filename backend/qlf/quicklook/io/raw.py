@@ -1,7 +1,8 @@
 """Reader of raw exposures in the DESI raw data model (DESIGN.md 4.1).
 
-Only the requested camera's HDU is decompressed. Geometry comes from the header sections,
-so real DESI files, 2-amp cameras, HDUs in any order and extra HDUs are all read alike.
+Only the requested camera's header is parsed and its HDU decompressed. Geometry comes from the
+header sections, so real DESI files, 2-amp cameras, HDUs in any order and extra HDUs are all
+read alike.
 
 >>> with open_raw(path) as raw:
 ...     frame = raw.read_camera("r3")
@@ -9,6 +10,7 @@ so real DESI files, 2-amp cameras, HDUs in any order and extra HDUs are all read
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -17,6 +19,13 @@ from pathlib import Path
 import numpy as np
 from astropy.io import fits
 
+from qlf.quicklook.io.fits_layout import (
+    HduLayout,
+    decompress_rice_rows,
+    hdu_layout,
+    rice_rows_readable,
+    single_hdu_file,
+)
 from qlf.quicklook.io.sections import parse_section
 
 __all__ = ["Amp", "CameraFrame", "RawExposure", "RawFormatError", "open_raw"]
@@ -75,32 +84,39 @@ class CameraFrame:
 
 
 class RawExposure:
-    """An open raw exposure file. Use :func:`open_raw`; close it (or use ``with``)."""
+    """An open raw exposure file. Use :func:`open_raw`; close it (or use ``with``).
+
+    Opening walks the header blocks (:func:`~qlf.quicklook.io.fits_layout.hdu_layout`): only the
+    global header is parsed, and a camera's header and data are read when it is asked for.
+    """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                self._hdul = fits.open(self.path, memmap=False, lazy_load_hdus=False)
-                self._hdul.verify("silentfix")
+            self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
         except FileNotFoundError:
             raise RawFormatError(path, "no such file") from None
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             raise RawFormatError(path, f"not a readable FITS file ({exc})") from exc
-        # a truncated file still opens; only the cameras whose data are cut will fail
-        self.notes = [str(w.message) for w in caught]
-        self.size = self.path.stat().st_size
-        self._index = {
-            str(hdu.name).strip().lower(): i for i, hdu in enumerate(self._hdul) if hdu.name
-        }
-        self.header = self._global_header()
+        try:
+            self.size = os.fstat(self._file.fileno()).st_size
+            hdus, note = hdu_layout(self._file, self.size)
+            # a truncated file still opens; only the cameras whose data are cut will fail
+            self.notes = [note] if note else []
+            self._hdus = {hdu.name.lower(): hdu for hdu in hdus if hdu.name}
+            self.header = self._global_header(hdus)
+        except (OSError, ValueError) as exc:
+            self._file.close()
+            if isinstance(exc, RawFormatError):
+                raise
+            raise RawFormatError(path, f"not a readable FITS file ({exc})") from exc
 
-    def _global_header(self) -> fits.Header:
-        if "spec" in self._index:
-            header = self._hdul[self._index["spec"]].header
-        else:  # some files carry the global keywords in the primary header
-            header = self._hdul[0].header
+    def _global_header(self, hdus: list[HduLayout]) -> fits.Header:
+        # some files carry the global keywords in the primary header
+        hdu = self._hdus.get("spec", hdus[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # astropy fixes non-standard cards as it parses
+            header = hdu.header()
         missing = [key for key in GLOBAL_KEYWORDS if key not in header]
         if missing:
             raise RawFormatError(self.path, f"SPEC header lacks {', '.join(missing)}")
@@ -113,7 +129,7 @@ class RawExposure:
         self.close()
 
     def close(self) -> None:
-        self._hdul.close()
+        self._file.close()
 
     @property
     def expid(self) -> int:
@@ -139,12 +155,12 @@ class RawExposure:
     @property
     def cameras(self) -> list[str]:
         """Cameras present in the file, sorted (b0..b9, r0.., z0..)."""
-        return sorted(name for name in self._index if _CAMERA.match(name))
+        return sorted(name for name in self._hdus if _CAMERA.match(name))
 
     def read_camera(self, camera: str) -> CameraFrame:
         """Decompress one camera and locate its amplifiers."""
         camera = camera.lower()
-        if camera not in self._index:
+        if camera not in self._hdus:
             present = ", ".join(self.cameras) or "none"
             hint = f"; {self.notes[0]}" if self.notes else ""
             raise RawFormatError(
@@ -152,18 +168,16 @@ class RawExposure:
                 f"no HDU {camera.upper()} (cameras present: {present}){hint}",
                 camera=camera,
             )
-        hdu = self._hdul[self._index[camera]]
-        end = hdu._data_offset + hdu._data_size
-        if end > self.size:
+        hdu = self._hdus[camera]
+        if hdu.data_end > self.size:
             raise RawFormatError(
                 self.path,
-                f"truncated file: the camera's data end at byte {end}, the file has {self.size}",
+                f"truncated file: the camera's data end at byte {hdu.data_end}, "
+                f"the file has {self.size}",
                 camera=camera,
             )
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                image = hdu.data
+            header, image = self._read_hdu(hdu)
         except Exception as exc:  # astropy raises many types on corrupt tiles
             raise RawFormatError(
                 self.path, f"pixel data unreadable ({type(exc).__name__}: {exc})", camera=camera
@@ -171,12 +185,25 @@ class RawExposure:
         if image is None or image.ndim != 2:
             shape = None if image is None else image.shape
             raise RawFormatError(self.path, f"expected a 2-d image, got {shape}", camera=camera)
-        header = hdu.header
         self._check_identity(header, camera)
         amps = [self._amp(header, image, camera, name) for name in _amp_names(header)]
         if not amps:
             raise RawFormatError(self.path, "no DATASECx keywords: no amplifiers", camera=camera)
         return CameraFrame(camera=camera, header=header, image=image, amps=amps)
+
+    def _read_hdu(self, hdu: HduLayout) -> tuple[fits.Header, np.ndarray | None]:
+        """The header and pixels of one HDU: Rice row tiles decoded here, others by astropy."""
+        self._file.seek(hdu.data_offset)
+        data = self._file.read(hdu.data_size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # astropy fixes non-standard cards as it parses
+            header = hdu.header()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a warning while decoding means corrupt data
+            if rice_rows_readable(header):
+                return header, decompress_rice_rows(header, data)
+            with single_hdu_file(hdu.header_text, data) as hdul:
+                return hdul[1].header, hdul[1].data
 
     def _check_identity(self, header: fits.Header, camera: str) -> None:
         name = str(header.get("CAMERA", camera)).strip().lower()
