@@ -122,3 +122,80 @@ def test_survey_footprint_has_worst_status_per_tile(viewer_client):
     assert tiles["ra"] == [150.0, 150.0] and tiles["qa_status"] == ["WARNING", "NORMAL"]
     assert tiles["first_night"] == [20261122, 20261122]
     assert viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()["tile"] == []
+
+
+def test_trend_series_carry_the_bands_of_their_newest_exposure(viewer_client, month):
+    params = {"key": "BIAS_AMP", "cameras": "r3", "amps": "A", "night_from": "20261101",
+              "night_to": "20261120"}  # fmt: skip
+    (series,) = viewer_client.get("/api/trends/", params).json()["series"]
+    # REF 1200 per amp, NORMAL ±40, WARNING ±60: limits as values, from exposure 111's QA.
+    assert series["band"] == {
+        "ref": 1200, "normal": [1160, 1240], "warn": [1140, 1260], "expid": 111,
+    }  # fmt: skip
+    nights = viewer_client.get("/api/trends/", {**params, "resolution": "night"}).json()
+    assert nights["series"][0]["band"] == series["band"]
+
+
+@pytest.mark.parametrize(
+    ("key", "index", "ref", "normal"),
+    [
+        ("FIDSNR_TGT", "LRG", 4.0, [3.1, 4.9]),  # REF per class
+        ("LITFRAC_AMP", "C", 0.0, [-0.15, 0.15]),  # one REF for every amp
+        ("XYSHIFTS", "1", 0.0, [-0.2, 0.2]),  # REF per position
+    ],
+)
+def test_trend_bands_of_each_kind_of_reference(viewer_client, key, index, ref, normal):
+    ingest_exposure(5, cameras=("b0",))
+    body = viewer_client.get("/api/trends/", {"key": key, "date_from": "2026-11-22"}).json()
+    series = next(s for s in body["series"] if s["index"] == index)
+    assert series["band"]["ref"] == ref and series["band"]["expid"] == 5
+    assert series["band"]["normal"] == pytest.approx(normal)
+
+
+def test_trend_without_thresholds_has_no_band(viewer_client):
+    ingest_exposure(5, cameras=("b0",), flavor="flat")
+    body = viewer_client.get("/api/trends/", {"key": "CHECKFLAT", "date_from": "2026-11-22"})
+    (series,) = body.json()["series"]
+    assert series["value"] == [1.0] and series["band"] is None
+
+
+def _ingest_with_sky(expid: int, sky: dict[str, float]):
+    """An exposure whose cameras measured the sky continuum ``sky[camera]``."""
+    from qlf.dashboard.services.exposures import exposure_fields_from_header, exposure_register
+    from qlf.dashboard.services.processes import process_finish
+
+    first = make_qa(expid, next(iter(sky)))
+    exposure_register(**exposure_fields_from_header({**first["GENERAL_INFO"], **first}))
+    process = process_start(expid=expid, cameras=list(sky))
+    for camera, value in sky.items():
+        qa = make_qa(expid, camera)
+        qa["TASKS"]["CHECK_SPECTRA"]["METRICS"].update(SKYCONT=value, SKYCONT_STATUS="NORMAL")
+        job_ingest_qa(process_id=process.pk, qa=qa)
+    process_finish(process_id=process.pk)
+
+
+def test_conditions_of_one_camera_have_its_sky(viewer_client):
+    _ingest_with_sky(7, {"b0": 21.5, "r3": 20.9})
+    _ingest_with_sky(8, {"b0": 21.7})
+    params = {"night_from": "20261122", "night_to": "20261122"}
+    everything = viewer_client.get("/api/conditions/", params).json()
+    assert everything["expid"] == [7, 8] and "sky_camera" not in everything
+    b0 = viewer_client.get("/api/conditions/", {**params, "camera": "b0"}).json()
+    assert b0["expid"] == [7, 8] and b0["sky_camera"] == [21.5, 21.7]
+    r3 = viewer_client.get("/api/conditions/", {**params, "camera": "r3"}).json()
+    assert r3["expid"] == [7] and r3["sky_camera"] == [20.9] and r3["airmass"] == [1.12]
+    bad = viewer_client.get("/api/conditions/", {"camera": "x1"})
+    assert bad.status_code == 400 and bad.json()["field"] == "camera"
+
+
+def test_survey_counts_exposures_per_flavor_and_program(viewer_client):
+    ingest_exposure(1, cameras=("b0",), tile=7)
+    ingest_exposure(2, cameras=("b0",), tile=7, program="BRIGHT")
+    ingest_exposure(3, cameras=("b0",), tile=None, flavor="zero")
+    body = viewer_client.get("/api/survey/").json()
+    assert body["tile"] == [7]
+    assert body["counts"] == {
+        "flavor": {"science": 2, "zero": 1}, "program": {"": 1, "BRIGHT": 1, "DARK": 1},
+    }  # fmt: skip
+    bright = viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()
+    assert bright["counts"]["flavor"] == {"science": 1} and bright["exposures"] == [1]

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from qlf.dashboard.api.common import CsvField, NightRangeMixin, query
 from qlf.dashboard.selectors.mapping import FLAVORS
-from qlf.dashboard.selectors.observing import conditions_get, survey_tiles
+from qlf.dashboard.selectors.observing import conditions_get, survey_counts, survey_tiles
 from qlf.dashboard.selectors.qa import qa_of_process
 from qlf.dashboard.selectors.trends import trend_get
 
@@ -75,6 +75,9 @@ class ConditionsApi(APIView):
     class FilterSerializer(NightRangeMixin):
         flavor = serializers.ChoiceField(FLAVORS, required=False)
         program = serializers.RegexField(PROGRAM, required=False)
+        camera = serializers.RegexField(
+            CAMERA, required=False, help_text="only its exposures, with its sky (sky_camera)"
+        )
 
         def validate(self, attrs):
             return _default_range(super().validate(attrs), 31)
@@ -87,6 +90,7 @@ class ConditionsApi(APIView):
             night_to=f["night_to"],
             flavor=f.get("flavor"),
             program=f.get("program"),
+            camera=f.get("camera"),
         )
         return Response({"night_from": f["night_from"], "night_to": f["night_to"], **columns})
 
@@ -98,7 +102,5 @@ class SurveyApi(APIView):
     @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         f = query(self.FilterSerializer, request)
-        tiles = survey_tiles(
-            night_from=f.get("night_from"), night_to=f.get("night_to"), program=f.get("program")
-        )
-        return Response(tiles)
+        scope = {name: f.get(name) for name in ("night_from", "night_to", "program")}
+        return Response({**survey_tiles(**scope), "counts": survey_counts(**scope)})

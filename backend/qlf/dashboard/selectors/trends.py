@@ -4,10 +4,15 @@ Ranges with at most ``MAX_EXPOSURE_POINTS`` values return every exposure (``Metr
 larger ones return per-night statistics (``MetricNight`` rows; all flavors together unless one
 is chosen), so a year of 30 cameras × 4 amps is 44,000 points instead of 3.6 million. Output is
 columnar (one list per field and series) to keep large answers small and fast to encode.
+
+Each series carries the ``band`` that graded its newest exposure in the range: the reference and
+the NORMAL and WARNING limits as values (REF + range), from that exposure's QA parameters, so
+per-camera references from the calibration come out right.
 """
 
 from __future__ import annotations
 
+import math
 from itertools import groupby, pairwise
 from operator import itemgetter
 from typing import Any
@@ -16,7 +21,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
 
-from qlf.dashboard.models import Metric, MetricNight
+from qlf.dashboard.models import Job, Metric, MetricNight
 from qlf.dashboard.selectors.raw_fetch import fetch_rows
 
 __all__ = ["MAX_EXPOSURE_POINTS", "trend_get"]
@@ -25,6 +30,7 @@ MAX_EXPOSURE_POINTS = 20_000
 ALL_CAMERAS = [f"{arm}{spectrograph}" for arm in "brz" for spectrograph in range(10)]
 _EXPOSURE_FIELDS = ("expid", "night", "mjd", "value", "status")
 _NIGHT_FIELDS = ("night", "count", "mean", "min", "max", "n_warning", "n_alarm")
+_EVERY = "*"  # a scalar REF: the band of every element
 
 
 def trend_get(
@@ -55,7 +61,68 @@ def trend_get(
     else:
         nights = MetricNight.objects.filter(flavor=flavor or MetricNight.ALL_FLAVORS, **filters)
         series = _night_series(nights.annotate(mean=_MEAN).order_by())
+    bands = _bands(exposures, key, sorted({s["camera"] for s in series}))
+    for one in series:
+        camera, index = one["camera"], one["index"]
+        one["band"] = bands.get((camera, index)) or bands.get((camera, _EVERY))
     return {"key": key, "flavor": flavor, "resolution": resolution, "series": series}
+
+
+def _bands(exposures, key: str, cameras: list[str]) -> dict[tuple[str, str], dict]:
+    """(camera, index) → band of the newest exposure of each camera (one index probe each)."""
+    newest = {}
+    for camera in cameras:
+        row = (
+            exposures.filter(camera=camera)
+            .order_by("-night", "-mjd", "-expid")
+            .values_list("job_id", "step", "expid")
+            .first()
+        )
+        if row:
+            newest[row[0]] = (camera, *row[1:])
+    bands: dict[tuple[str, str], dict] = {}
+    for step in {step for _, step, _ in newest.values()}:
+        jobs = Job.objects.filter(pk__in=[j for j, v in newest.items() if v[1] == step])
+        for job_id, amps, params in jobs.values_list(
+            "pk", "qa__AMPS", f"qa__TASKS__{step}__PARAMS"
+        ):
+            camera, _, expid = newest[job_id]
+            for index, band in _element_bands(params or {}, key, amps or []).items():
+                bands[(camera, index)] = {**band, "expid": expid}
+    return bands
+
+
+def _element_bands(params: dict, key: str, amps: list[str]) -> dict[str, dict]:
+    """Index → {ref, normal, warn} (limits as values) for each element with a numeric REF."""
+    ref = params.get(f"{key}_REF")
+    normal, warn = params.get(f"{key}_NORMAL_RANGE"), params.get(f"{key}_WARN_RANGE")
+    if not (_is_range(normal) and _is_range(warn)):
+        return {}
+    if isinstance(ref, dict):
+        refs = {str(label): value for label, value in ref.items()}
+    elif isinstance(ref, list):
+        labels = amps if len(amps) == len(ref) else [str(i) for i in range(len(ref))]
+        refs = dict(zip(map(str, labels), ref, strict=True))
+        refs.update({str(i): value for i, value in enumerate(ref)})
+    else:
+        refs = {_EVERY: ref}
+    return {
+        index: {
+            "ref": value,
+            "normal": [value + normal[0], value + normal[1]],
+            "warn": [value + warn[0], value + warn[1]],
+        }
+        for index, value in refs.items()
+        if _is_number(value)
+    }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))
 
 
 _MEAN = Case(
