@@ -156,7 +156,7 @@ def preproc(
             row_corrected[i] = True
         region *= gain
         saturation_adu = saturation[i] if saturation else amp.saturation
-        if saturation_adu:
+        if saturation_adu and amp.data.max() >= saturation_adu:  # rare: search only then
             rows, cols = np.nonzero(amp.data >= saturation_adu)
             saturated.append((rows + amp.ccd[0].start) * ncol + cols + amp.ccd[1].start)
         bias[i], noise_e[i], gain_used[i] = level, noise_adu * gain, gain
@@ -199,49 +199,57 @@ def _find_cosmics(
 
     A pixel is a hit when, against the mean of its left/right or of its up/down neighbours,
     it is both ``cosmic_nsigma`` above the noise and ``cosmic_sharpness`` of its own value: a
-    track along one axis is still caught by the other. A cheap test with the lowest read
+    track along one axis is still caught by the other. A cheap bound with the lowest read
     noise picks candidates in cache-sized blocks of rows; only those get the exact test.
     """
     nsigma, sharpness = np.float32(config.cosmic_nsigma), np.float32(config.cosmic_sharpness)
     floor = nsigma * np.float32(readnoise.min())
     nrow, ncol = image.shape
-    found_rows, found_cols, found_excess = [], [], []
+    # excess = centre − (a + b)/2 > max(sharpness·centre, floor)  ⟺  a + b < limit, with
+    # limit = min(2(1 − sharpness)·centre, 2(centre − floor)); loosened by 0.1 % so that
+    # rounding never drops a pixel the exact test below would keep
+    slack = np.float32(0.999)
+    keep_frac, keep_floor = np.float32(2 * (1 - sharpness * slack)), np.float32(floor * slack)
+    found = []
     # work buffers reused for every block: no allocation in the loop
-    excess_buf = np.empty((block, ncol - 2), dtype=np.float32)
-    bound_buf = np.empty((block, ncol - 2), dtype=np.float32)
+    limit_buf = np.empty((block, ncol - 2), dtype=np.float32)
+    pair_buf = np.empty((block, ncol - 2), dtype=np.float32)
     candidate_buf = np.empty((block, ncol - 2), dtype=bool)
-    above_buf = np.empty((block, ncol - 2), dtype=bool)
+    other_buf = np.empty((block, ncol - 2), dtype=bool)
     for r0 in range(1, nrow - 1, block):
         r1 = min(r0 + block, nrow - 1)
-        centre = image[r0:r1, 1:-1]
         n = r1 - r0
-        excess, bound = excess_buf[:n], bound_buf[:n]
-        candidate, above = candidate_buf[:n], above_buf[:n]
-        np.multiply(centre, sharpness, out=bound)
-        for first, second in (
-            (image[r0:r1, :-2], image[r0:r1, 2:]),
-            (image[r0 - 1 : r1 - 1, 1:-1], image[r0 + 1 : r1 + 1, 1:-1]),
-        ):
-            np.add(first, second, out=excess)
-            excess *= -0.5
-            excess += centre
-            np.greater(excess, bound, out=candidate)
-            np.greater(excess, floor, out=above)
-            candidate &= above
-            rows, cols = np.nonzero(candidate)
-            found_rows.append(rows + r0)
-            found_cols.append(cols + 1)
-            found_excess.append(excess[rows, cols])
-    rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
-    excess = np.concatenate(found_excess)
+        centre = image[r0:r1, 1:-1]
+        limit, pair = limit_buf[:n], pair_buf[:n]
+        candidate, other = candidate_buf[:n], other_buf[:n]
+        np.subtract(centre, keep_floor, out=pair)
+        pair *= 2
+        np.multiply(centre, keep_frac, out=limit)
+        np.minimum(limit, pair, out=limit)
+        np.add(image[r0:r1, :-2], image[r0:r1, 2:], out=pair)
+        np.less(pair, limit, out=candidate)
+        np.add(image[r0 - 1 : r1 - 1, 1:-1], image[r0 + 1 : r1 + 1, 1:-1], out=pair)
+        np.less(pair, limit, out=other)
+        candidate |= other
+        rows, cols = np.divmod(np.flatnonzero(candidate), ncol - 2)
+        found.append((rows + r0, cols + 1))
+    rows = np.concatenate([r for r, _ in found])
+    cols = np.concatenate([c for _, c in found])
     rn = np.empty(rows.size, dtype=np.float32)
     for region, noise in zip(regions, readnoise, strict=True):
         inside = (rows >= region[0].start) & (rows < region[0].stop)
         inside &= (cols >= region[1].start) & (cols < region[1].stop)
         rn[inside] = noise
     value = image[rows, cols]
-    significant = excess**2 > nsigma**2 * (np.maximum(value, 0) + rn**2)
-    rows, cols = rows[significant], cols[significant]
+    noise2 = nsigma**2 * (np.maximum(value, 0) + rn**2)
+    hit = np.zeros(rows.size, dtype=bool)
+    for first, second in (
+        ((rows, cols - 1), (rows, cols + 1)),
+        ((rows - 1, cols), (rows + 1, cols)),
+    ):
+        excess = (image[first] + image[second]) * np.float32(-0.5) + value
+        hit |= (excess > sharpness * value) & (excess > floor) & (excess**2 > noise2)
+    rows, cols = rows[hit], cols[hit]
     grown = [  # each hit grown by one pixel
         np.clip(rows + dr, 0, nrow - 1) * ncol + np.clip(cols + dc, 0, ncol - 1)
         for dr in (-1, 0, 1)
