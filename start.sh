@@ -1,34 +1,86 @@
 #!/usr/bin/env bash
-# Set up and run QLF (embedded: SQLite under var/, no other services).
+# Set up and run QLF.
 #
-#   ./start.sh                 set up, create the demo night if no data is configured, start
-#                              the web server with the pipeline daemon inside it, print the URL
+#   ./start.sh                 embedded (SQLite under var/, no other services): set up, create the
+#                              demo night if no data directory is configured, start the web server
+#                              with the pipeline daemon inside it, print the URL
+#   ./start.sh --docker        the docker compose deployment (run ./configure.sh first)
+#   ./start.sh --no-build      embedded, without (re)building the web application
 #   ./start.sh --demo-profile desi   the demo with the full-size instrument (slower)
 #
-# Settings come from the environment or from ./qlf.env (KEY=value lines). Safe to run twice:
-# what is already running is left alone. ./stop.sh stops it all.
+# Settings come from the environment or from ./qlf.env (./configure.sh writes it; QLF_CONFIG names
+# another file); QLF_HOST and QLF_PORT (default 127.0.0.1:8000) choose where the server listens.
+# Safe to run twice: what is already running is left alone. ./stop.sh stops it all.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/env.sh
 
 profile=mini
+mode=embedded
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --demo-profile) profile="$2"; shift 2 ;;
-    --docker) echo "The docker compose deployment is not available yet: run ./start.sh without --docker." >&2; exit 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --docker) mode=docker; shift ;;
+    --no-build) build=0; shift ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see ./start.sh --help)" >&2; exit 2 ;;
   esac
 done
 
-if [ -f qlf.env ]; then set -a; source ./qlf.env; set +a; fi
+if [ "$mode" = docker ]; then
+  source docker/compose.sh
+  qlf_compose_check || exit 1
+  echo "== docker compose: building the images and starting db, redis, backend, daemon, nginx"
+  qlf_compose up -d --build
+  mkdir -p "$(dirname "$COMPOSE_MARK")" && touch "$COMPOSE_MARK"
+  http_port="$(sed -n 's/^QLF_HTTP_PORT=//p' .env | tail -n 1)"
+  cat <<EOT
+
+QLF is starting under docker compose: http://localhost:${http_port:-8080}/   (docker compose ps: health)
+Create an operator to log in and control the pipeline:
+  docker compose exec backend qlf createoperator USERNAME        (it asks for the password)
+Logs: docker compose logs -f backend daemon   Restart after a change: ./restartBackend.sh   Stop: ./stop.sh
+EOT
+  exit 0
+fi
+
+qlf_load_config
 qlf_setup_python
 QLF="$VENV/bin/qlf"
 
 export QLF_VAR_DIR="${QLF_VAR_DIR:-$ROOT/var}"
-run="$QLF_VAR_DIR/run"; logs="$QLF_VAR_DIR/log"
+run="$QLF_VAR_DIR/run"
+logs="$QLF_VAR_DIR/log"
 mkdir -p "$run" "$logs"
-host="${QLF_HOST:-127.0.0.1}"; port="${QLF_PORT:-8000}"
+host="${QLF_HOST:-127.0.0.1}"
+port="${QLF_PORT:-8000}"
+
+# A recorded process id counts only while that process is still one of ours (ids are reused).
+running() {
+  local pid
+  [ -f "$run/$1.pid" ] && pid="$(cat "$run/$1.pid")" && kill -0 "$pid" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q qlf
+}
+
+banner() {
+  local url
+  url="$(cat "$run/server.url")"
+  cat <<EOT
+
+QLF is running: $url   (API: ${url}api/, docs: ${url}api/docs/)
+Create an operator to log in and control the pipeline:
+  $QLF createoperator USERNAME        (it asks for the password)
+Run one exposure by hand:  $QLF ql run FILE --camera r0 --calib \$QLF_CALIB_DIR --out /tmp/qa
+Logs: $logs   Restart after a code change: ./restartBackend.sh   Stop: ./stop.sh
+EOT
+}
+
+if running server; then
+  echo "QLF is already running (pid $(cat "$run/server.pid")): nothing started."
+  banner
+  exit 0
+fi
 
 demo=0
 if [ -z "${QLF_DATA_DIR:-}" ]; then
@@ -41,15 +93,22 @@ fi
 # carries its events to the websockets. A QLF_PIPELINE_URL in qlf.env points to a separate daemon.
 if [ -z "${QLF_PIPELINE_URL:-}" ]; then export QLF_EMBEDDED_DAEMON="${QLF_EMBEDDED_DAEMON:-1}"; fi
 
-running() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
-
-start_bg() {  # name, command...: start unless running, record the pid
-  local name="$1"; shift
-  if running "$name"; then echo "   $name already running (pid $(cat "$run/$name.pid"))"; return; fi
-  nohup "$@" >>"$logs/$name.log" 2>&1 &
+start_bg() { # name, command...: start unless running, in a process group of its own; record the pid
+  local name="$1"
+  shift
+  if running "$name"; then
+    echo "   $name already running (pid $(cat "$run/$name.pid"))"
+    return
+  fi
+  setsid nohup "$@" >>"$logs/$name.log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
   echo "   $name started (pid $!, log $logs/$name.log)"
 }
+
+if ! "$VENV/bin/python" -c "import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$host', $port))" 2>/dev/null; then
+  echo "Port $port on $host is taken by another program: set QLF_PORT (or run ./configure.sh)." >&2
+  exit 1
+fi
 
 echo "== database"
 "$QLF" manage migrate --no-input >/dev/null
@@ -60,24 +119,28 @@ if [ "$demo" = 1 ] && ! ls "$QLF_DATA_DIR"/*/*/desi-*.fits.fz >/dev/null 2>&1 &&
     --sequence "zero,flat,arc,science*5" --cadence 20 --out "$QLF_DATA_DIR" --calib "$QLF_CALIB_DIR" --no-progress
 fi
 
-if running daemon; then  # left by an older ./start.sh, which ran it apart
-  echo "   stopping the separate pipeline daemon (pid $(cat "$run/daemon.pid")): the server embeds it"
-  kill "$(cat "$run/daemon.pid")" && sleep 1; rm -f "$run/daemon.pid"
+if [ "$build" = 1 ]; then
+  source scripts/frontend.sh
+  qlf_frontend_build || echo "   the web application is not built: the server answers 503 at / until it is"
 fi
-source scripts/frontend.sh
-qlf_frontend_build || echo "   the web application is not built: the server answers 503 at / until it is"
 echo "== web server and pipeline daemon"
 start_bg server "$QLF" serve --host "$host" --port "$port" --no-migrate
+url_host="$host"
+case "$host" in 0.0.0.0 | "::") url_host=127.0.0.1 ;; esac
+echo "http://$url_host:$port/" >"$run/server.url"
 
-for _ in $(seq 1 40); do
-  if "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://$host:$port/api/schema/', timeout=1)" 2>/dev/null; then break; fi
+# Ready when the API answers (a cheap anonymous route); a server that exits shows its log.
+for _ in $(seq 1 240); do
+  if "$VENV/bin/python" -c "import urllib.request; urllib.request.urlopen('http://$url_host:$port/api/auth/me/', timeout=2)" 2>/dev/null; then
+    banner
+    exit 0
+  fi
+  if ! running server; then
+    echo "The server stopped while starting; the end of its log ($logs/server.log):" >&2
+    tail -n 20 "$logs/server.log" >&2
+    exit 1
+  fi
   sleep 0.5
 done
-cat <<EOT
-
-QLF is running: http://$host:$port/   (API: http://$host:$port/api/, docs: /api/docs/)
-Create an operator to log in and control the pipeline:
-  $QLF createoperator USERNAME        (it asks for the password)
-Run one exposure by hand:  $QLF ql run FILE --camera r0 --calib \$QLF_CALIB_DIR --out /tmp/qa
-Logs: $logs   Stop: ./stop.sh
-EOT
+echo "The server does not answer after 2 minutes: see $logs/server.log" >&2
+exit 1

@@ -1,19 +1,41 @@
 #!/usr/bin/env bash
-# Stop what ./start.sh started (by its recorded process ids).
+# Stop what ./start.sh started: the embedded server and the demo instrument (by their recorded
+# process ids, with every process they started), or the docker compose deployment.
+#
+#   ./stop.sh            everything
+#   ./stop.sh server     only the web server (and the daemon inside it): ./restartBackend.sh
 set -uo pipefail
 cd "$(dirname "$0")"
-run="${QLF_VAR_DIR:-$PWD/var}/run"
+source scripts/env.sh
+qlf_load_config
+run="${QLF_VAR_DIR:-$ROOT/var}/run"
+names=("$@")
 stopped=0
-for name in ics server daemon; do
+[ $# -gt 0 ] || names=(ics server daemon)
+
+source docker/compose.sh
+if [ -f "$COMPOSE_MARK" ] && [ $# -eq 0 ]; then
+  echo "== docker compose down (the volumes stay: data, scratch, database)"
+  qlf_compose down && rm -f "$COMPOSE_MARK"
+  stopped=1
+fi
+
+alive() { kill -0 "$1" 2>/dev/null && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q qlf; }
+
+for name in "${names[@]}"; do
   pidfile="$run/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" && echo "stopped $name (pid $pid)"
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  if alive "$pid"; then
+    # start.sh puts each in a process group of its own (setsid): the group holds its workers.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+    for _ in $(seq 1 120); do alive "$pid" || break; sleep 0.25; done
+    alive "$pid" && echo "$name (pid $pid) did not stop within 30 s: killing it"
+    echo "stopped $name (pid $pid)"
     stopped=1
   fi
+  kill -KILL -- "-$pid" 2>/dev/null # whatever of its group is left (pool workers)
   rm -f "$pidfile"
+  [ "$name" != server ] || rm -f "$run/server.url"
 done
 [ "$stopped" = 1 ] || echo "nothing was running"

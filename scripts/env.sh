@@ -20,3 +20,20 @@ qlf_setup_python() {
     echo "$want" > "$stamp"
   fi
 }
+
+# The configuration file written by ./configure.sh (QLF_CONFIG, default ./qlf.env): KEY=value
+# lines, # comments. Exported into the environment, except variables the environment already
+# sets (those win). `qlf` reads the same file (qlf.web.env.load_config_file).
+qlf_load_config() {
+  local file="${QLF_CONFIG:-$ROOT/qlf.env}" line key value
+  [ -f "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    case "$line" in '' | '#'*) continue ;; esac
+    key="${line%%=*}"
+    value="${line#*=}"
+    [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    case "$value" in \"*\" | \'*\') value="${value:1:${#value}-2}" ;; esac
+    [ -n "${!key+x}" ] || export "$key=$value"
+  done <"$file"
+}

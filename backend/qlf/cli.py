@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from qlf.web.env import load_config_file
+
+    load_config_file()  # ./configure.sh's qlf.env, as start.sh reads it
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

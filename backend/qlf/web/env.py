@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
-__all__ = ["REPO_DIR", "Env", "read_env", "stored_secret"]
+__all__ = ["REPO_DIR", "Env", "load_config_file", "read_env", "stored_secret"]
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = BACKEND_DIR.parent
@@ -71,6 +71,28 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
     )
+
+
+def load_config_file(path: Path | None = None) -> Path | None:
+    """Export the configuration file written by ``./configure.sh`` into the environment.
+
+    ``path`` defaults to ``QLF_CONFIG``, else ``<repo>/qlf.env``: ``KEY=value`` lines, ``#``
+    comments, values optionally quoted. Variables the environment already sets win (as in
+    ``scripts/env.sh``). Returns the file read, or None when there is none.
+    """
+    path = path or Path(os.environ.get("QLF_CONFIG") or REPO_DIR / "qlf.env")
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return None
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if not sep or key.startswith("#") or not key.isidentifier():
+            continue
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+    return path
 
 
 def _flag(value: str | None, default: bool) -> bool:
