@@ -52,7 +52,7 @@ class FakeDaemon:
         self.calls.append(("reset", confirm))
         return {"confirm": confirm, "would_delete": {}}
 
-    def reprocess(self, expid):
+    def reprocess(self, expid, spec_version=None):
         self.calls.append(("reprocess", expid))
         return {"queued": expid}
 

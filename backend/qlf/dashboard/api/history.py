@@ -41,6 +41,8 @@ class ExposureOutput(serializers.ModelSerializer):
 
 
 class ExposureListApi(APIView):
+    pagination_class = HistoryPagination  # pages in the schema too
+
     class FilterSerializer(_Filter):
         ordering = serializers.ChoiceField(_ordering_choices(EXPOSURE_ORDERING), default="-expid")
 
@@ -71,6 +73,8 @@ class ProcessOutput(serializers.ModelSerializer):
 
 
 class ProcessListApi(APIView):
+    pagination_class = HistoryPagination  # pages in the schema too
+
     class FilterSerializer(_Filter):
         status = CsvField(choices=ProcessStatus.values, required=False)
         expid = serializers.IntegerField(required=False)

@@ -27,7 +27,7 @@ class MappingDetailApi(APIView):
 
 
 class SpecListApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=list[dict])  # the versions, newest first
     def get(self, request):
         return Response(spec_list())
 
