@@ -12,6 +12,9 @@ import numpy as np
 
 __all__ = ["Extraction", "extract_boxcar"]
 
+#: Rows extracted together: the block's work arrays (≈ 0.5 MB for 500 fibers) stay in cache.
+_BLOCK_ROWS = 128
+
 
 @dataclass
 class Extraction:
@@ -66,42 +69,67 @@ def extract_boxcar(
     -----
     The window [c − w, c + w] covers a fraction ``f`` of its first pixel, whole pixels, and
     ``1 − f`` of its last one when 2w is an integer: the flux is ``2w + 1`` gathers per sample,
-    accumulated in place (no image-sized temporaries).
+    accumulated in place. Rows go in blocks whose work arrays stay in the CPU cache, in (row,
+    fiber) order (the samples of one row are close together in the image).
     """
     nrow, ncol = image.shape
     width = 2 * half_width
     nfull = round(width) - 1  # whole pixels strictly inside the window
     if abs(width - round(width)) > 1e-9 or nfull < 0:
         raise ValueError(f"boxcar full width {width} must be a whole number of pixels")
-    # work in (row, fiber) order: the samples of one row are close together in the image
-    xt = np.ascontiguousarray(x.T)
-    valid = np.isfinite(xt) & (xt - half_width >= -0.5) & (xt + half_width <= ncol - 0.5)
-    lo = np.where(valid, xt, half_width) - half_width
-    first = np.floor(lo + 0.5).astype(np.int64)  # pixel holding the window's left edge
-    frac = (first + 0.5 - lo).astype(np.float32)  # its share inside the window
-    np.minimum(first, ncol - nfull - 2, out=first)
-    i_first = first + (np.arange(nrow, dtype=np.int64) * ncol)[:, None]  # flat indices
+    nfiber = x.shape[0]
+    flux = np.empty((nfiber, nrow), dtype=np.float32)
+    variance = np.empty((nfiber, nrow), dtype=np.float32)
+    masked = np.zeros((nfiber, nrow), dtype=bool)
     pixels = image.ravel()
-    flux = frac * pixels[i_first]
-    for k in range(1, nfull + 1):
-        flux += pixels[i_first + k]
-    flux += (1 - frac) * pixels[i_first + nfull + 1]
-    # variance from the extracted flux (Poisson) plus the read noise of the weighted pixels:
-    # unlike a sum over noisy pixels it is not biased up where the signal is faint
-    weight2 = frac**2 + nfull + (1 - frac) ** 2
-    if np.isscalar(readnoise):
-        rn2 = np.float32(readnoise) ** 2 * weight2
-    else:
-        rn2 = np.asarray(readnoise, dtype=np.float32).ravel()[i_first] ** 2 * weight2
-    variance = np.maximum(flux, 0) + rn2
-    masked = np.zeros(xt.shape, dtype=bool)
+    rn_image = None if np.isscalar(readnoise) else np.asarray(readnoise, np.float32).ravel()
+    bad_rows = bad_cols = np.zeros(0, dtype=np.int64)
     if bad_pixels is not None and bad_pixels.size:
-        rows, cols = np.divmod(np.asarray(bad_pixels, dtype=np.int64), ncol)
-        masked = _masked_samples(rows, cols, first, first + nfull + 1, frac)
-    flux[~valid] = np.nan
-    variance[~valid] = np.nan
-    masked[~valid] = False
-    flux, variance, masked = (np.ascontiguousarray(a.T) for a in (flux, variance, masked))
+        bad_rows, bad_cols = np.divmod(np.asarray(bad_pixels, dtype=np.int64), ncol)  # sorted
+    # work buffers reused for every block
+    sample_flux = np.empty((_BLOCK_ROWS, nfiber), dtype=np.float32)
+    sample_var = np.empty((_BLOCK_ROWS, nfiber), dtype=np.float32)
+    gathered = np.empty((_BLOCK_ROWS, nfiber), dtype=np.float32)
+    index = np.empty((_BLOCK_ROWS, nfiber), dtype=np.int64)
+    for r0 in range(0, nrow, _BLOCK_ROWS):
+        r1 = min(r0 + _BLOCK_ROWS, nrow)
+        n = r1 - r0
+        xt = x[:, r0:r1].T
+        valid = np.isfinite(xt) & (xt - half_width >= -0.5) & (xt + half_width <= ncol - 0.5)
+        lo = np.where(valid, xt, half_width) - half_width
+        first = np.floor(lo + 0.5).astype(np.int64)  # pixel holding the window's left edge
+        frac = (first + 0.5 - lo).astype(np.float32)  # its share inside the window
+        np.minimum(first, ncol - nfull - 2, out=first)
+        i_first = first + (np.arange(r0, r1, dtype=np.int64) * ncol)[:, None]  # flat indices
+        f, v, pix, idx = sample_flux[:n], sample_var[:n], gathered[:n], index[:n]
+        np.multiply(frac, pixels[i_first], out=f)
+        for k in range(1, nfull + 2):
+            np.add(i_first, k, out=idx)
+            np.take(pixels, idx, out=pix)
+            if k == nfull + 1:
+                pix *= 1 - frac
+            f += pix
+        # variance from the extracted flux (Poisson) plus the read noise of the weighted
+        # pixels: unlike a sum over noisy pixels it is not biased up where the signal is faint
+        weight2 = frac**2 + nfull + (1 - frac) ** 2
+        if rn_image is None:
+            rn2 = np.float32(readnoise) ** 2 * weight2
+        else:
+            rn2 = rn_image[i_first] ** 2 * weight2
+        np.maximum(f, 0, out=v)
+        v += rn2
+        invalid = ~valid
+        f[invalid] = np.nan
+        v[invalid] = np.nan
+        flux[:, r0:r1] = f.T
+        variance[:, r0:r1] = v.T
+        b0, b1 = np.searchsorted(bad_rows, [r0, r1])
+        if b1 > b0:
+            hit = _masked_samples(
+                bad_rows[b0:b1] - r0, bad_cols[b0:b1], first, first + nfull + 1, frac
+            )
+            hit[invalid] = False
+            masked[:, r0:r1] = hit.T
     return Extraction(flux=flux, variance=variance, masked=masked, x=x)
 
 
