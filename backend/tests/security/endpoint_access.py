@@ -64,6 +64,13 @@ ACCESS: dict[str, dict[str, str]] = {
     "pipeline-stop": {"POST": "operator"},
     "pipeline-reset": {"POST": "operator"},
     "pipeline-reprocess": {"POST": "operator"},
+    # operations: drift, backlog, night summaries and reports, comparison (all read)
+    "drift": {"GET": "viewer"},
+    "pipeline-backlog": {"GET": "viewer"},
+    "night-list": {"GET": "viewer"},
+    "night-summary": {"GET": "viewer"},
+    "night-report": {"GET": "viewer"},
+    "process-compare": {"GET": "viewer"},
 }
 
 # Example values of path parameters, by parameter name ("<int:process_id>" → "process_id").
@@ -73,6 +80,7 @@ PATH_EXAMPLES: dict[str, str] = {
     "job_id": "{job}",
     "flavor": "science",
     "metric": "NOISE_AMP",
+    "night": "20261122",
 }
 
 # The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.

@@ -17,6 +17,7 @@ from qlf.dashboard.selectors.history import (
     process_list,
     process_recent,
 )
+from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
 from qlf.dashboard.selectors.mapping import FLAVORS
 
 
@@ -41,8 +42,6 @@ class ExposureOutput(serializers.ModelSerializer):
 
 
 class ExposureListApi(APIView):
-    pagination_class = HistoryPagination  # pages in the schema too
-
     class FilterSerializer(_Filter):
         ordering = serializers.ChoiceField(_ordering_choices(EXPOSURE_ORDERING), default="-expid")
 
@@ -72,9 +71,23 @@ class ProcessOutput(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProcessListApi(APIView):
-    pagination_class = HistoryPagination  # pages in the schema too
+class ProcessLatencyOutput(ProcessOutput):
+    """A process with its readout-to-QA time and budget (``selectors/latency.py``)."""
 
+    readout_to_qa_s = serializers.SerializerMethodField()
+    budget_s = serializers.SerializerMethodField()
+
+    class Meta(ProcessOutput.Meta):
+        fields = [*ProcessOutput.Meta.fields, "readout_to_qa_s", "budget_s"]
+
+    def get_readout_to_qa_s(self, process) -> float | None:
+        return latency_seconds(process)["readout_to_qa_s"]
+
+    def get_budget_s(self, process) -> float:
+        return latency_seconds(process)["budget_s"]
+
+
+class ProcessListApi(APIView):
     class FilterSerializer(_Filter):
         status = CsvField(choices=ProcessStatus.values, required=False)
         expid = serializers.IntegerField(required=False)
@@ -86,13 +99,13 @@ class ProcessListApi(APIView):
         )
         ordering = serializers.ChoiceField(_ordering_choices(PROCESS_ORDERING), default="-id")
 
-    @extend_schema(parameters=[FilterSerializer], responses=ProcessOutput(many=True))
+    @extend_schema(parameters=[FilterSerializer], responses=ProcessLatencyOutput(many=True))
     def get(self, request):
         filters = query(self.FilterSerializer, request)
         processes = process_list(filters=filters, ordering=filters["ordering"])
         paginator = HistoryPagination()
-        page = paginator.paginate_queryset(processes, request, view=self)
-        return paginator.get_paginated_response(ProcessOutput(page, many=True).data)
+        page = paginator.paginate_queryset(process_latency_annotate(processes), request, view=self)
+        return paginator.get_paginated_response(ProcessLatencyOutput(page, many=True).data)
 
 
 class ProcessRecentApi(APIView):

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from qlf.dashboard.api import auth, comments, history, jobs, pipeline, plots, qa, reference
+from qlf.dashboard.api import (
+    auth,
+    comments,
+    history,
+    jobs,
+    nights,
+    operations,
+    pipeline,
+    plots,
+    qa,
+    reference,
+)
 
 urlpatterns = [
     path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
@@ -12,6 +23,7 @@ urlpatterns = [
     path("exposures/", history.ExposureListApi.as_view(), name="exposure-list"),
     path("processes/", history.ProcessListApi.as_view(), name="process-list"),
     path("processes/recent/", history.ProcessRecentApi.as_view(), name="process-recent"),
+    path("processes/compare/", operations.CompareApi.as_view(), name="process-compare"),
     path("processes/<int:process_id>/", history.ProcessDetailApi.as_view(), name="process-detail"),
     path("processes/<int:process_id>/qa/", qa.ProcessQaApi.as_view(), name="process-qa"),
     path(
@@ -33,6 +45,11 @@ urlpatterns = [
     path("plots/spectra/", plots.PlotSpectrumApi.as_view(), name="plot-spectra"),
     path("plots/<str:metric>/", plots.PlotMetricApi.as_view(), name="plot-metric"),
     path("pipeline/status/", pipeline.PipelineStatusApi.as_view(), name="pipeline-status"),
+    path("pipeline/backlog/", operations.BacklogApi.as_view(), name="pipeline-backlog"),
+    path("drift/", operations.DriftApi.as_view(), name="drift"),
+    path("nights/", nights.NightListApi.as_view(), name="night-list"),
+    path("nights/<str:night>/summary/", nights.NightSummaryApi.as_view(), name="night-summary"),
+    path("nights/<str:night>/report.html", nights.NightReportApi.as_view(), name="night-report"),
     *(
         path(
             f"pipeline/{action}/",

@@ -1,0 +1,244 @@
+"""The night summary: the shift hand-over document of one night, and the list of nights.
+
+Everything is read from the existing tables: exposures and processes of the night, their
+failed jobs, the ``alert`` events of the night's exposures (with their acknowledgements),
+comments, readout-to-QA latency (:mod:`qlf.dashboard.selectors.latency`) and, for the key
+metrics, per-night statistics of the last ``TREND_NIGHTS`` nights (``MetricNight``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Max as MaxOf
+from django.db.models import Min as MinOf
+
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import (
+    Event,
+    Exposure,
+    Job,
+    JobStatus,
+    MetricNight,
+    Process,
+    ProcessComment,
+    ProcessStatus,
+)
+from qlf.dashboard.selectors.drift import metric_nights_recent
+from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
+
+__all__ = ["KEY_METRICS", "TREND_NIGHTS", "night_list", "night_summary_get"]
+
+KEY_METRICS = ("BIAS_AMP", "NOISE_AMP", "XWSIGMA", "NGOODFIB", "SKYCONT", "FIDSNR_TGT")
+TREND_NIGHTS = 10
+_ERROR_CHARS = 300
+
+
+def night_list(*, night_from: int | None = None, night_to: int | None = None) -> QuerySet:
+    """One row per night with exposures, newest first: counts of exposures by QA status."""
+    exposures = Exposure.objects.all()
+    if night_from is not None:
+        exposures = exposures.filter(night__gte=night_from)
+    if night_to is not None:
+        exposures = exposures.filter(night__lte=night_to)
+    return (
+        exposures.values("night")
+        .annotate(
+            exposures=Count("expid"),
+            science=Count("expid", filter=Q(flavor="science")),
+            warning=Count("expid", filter=Q(qa_status="WARNING")),
+            alarm=Count("expid", filter=Q(qa_status="ALARM")),
+        )
+        .order_by("-night")
+    )
+
+
+def night_summary_get(*, night: int) -> dict[str, Any]:
+    exposures = list(Exposure.objects.filter(night=night).order_by("expid"))
+    if not exposures:
+        raise ApplicationError(f"no exposure on night {night}", status_code=404)
+    expids = [e.expid for e in exposures]
+    processes = list(
+        process_latency_annotate(Process.objects.filter(exposure_id__in=expids)).order_by("id")
+    )
+    return {
+        "night": night,
+        "counts": _counts(exposures, processes),
+        "exposures": _exposure_rows(exposures, processes),
+        "latency": _latency(processes),
+        "failures": _failures(processes),
+        "alarms": _alarms(expids),
+        "comments": _comments(processes),
+        "trends": _trends(night),
+    }
+
+
+def _counts(exposures: list[Exposure], processes: list[Process]) -> dict[str, Any]:
+    by_kind = Counter((e.flavor, e.program or "") for e in exposures)
+    return {
+        "exposures": len(exposures),
+        "processes": len(processes),
+        "by_flavor": dict(sorted(Counter(e.flavor for e in exposures).items())),
+        "by_flavor_program": [
+            {"flavor": f, "program": p, "count": n} for (f, p), n in sorted(by_kind.items())
+        ],
+        "by_qa_status": dict(sorted(Counter(e.qa_status or "none" for e in exposures).items())),
+    }
+
+
+def _exposure_rows(exposures: list[Exposure], processes: list[Process]) -> list[dict[str, Any]]:
+    first: dict[int, Process] = {}
+    latest: dict[int, Process] = {}
+    for p in processes:
+        first.setdefault(p.exposure_id, p)
+        latest[p.exposure_id] = p
+    rows = []
+    for e in exposures:
+        last = latest.get(e.expid)
+        rows.append(
+            {
+                "expid": e.expid,
+                "flavor": e.flavor,
+                "program": e.program,
+                "tile": e.tile,
+                "dateobs": e.dateobs,
+                "qa_status": e.qa_status,
+                "process_id": last.pk if last else None,
+                "status": last.status if last else None,
+                "processes": sum(p.exposure_id == e.expid for p in processes),
+                **(latency_seconds(first[e.expid]) if e.expid in first else _NO_LATENCY),
+            }
+        )
+    return rows
+
+
+_NO_LATENCY = {"readout_to_qa_s": None, "budget_s": None, "over_budget": None}
+
+
+def _latency(processes: list[Process]) -> dict[str, Any]:
+    measured = [latency_seconds(p) for p in processes if p.readout_to_qa is not None]
+    seconds = [m["readout_to_qa_s"] for m in measured]
+    return {
+        "measured": len(measured),
+        "median_s": statistics.median(seconds) if seconds else None,
+        "max_s": max(seconds, default=None),
+        "budget_s": statistics.median(m["budget_s"] for m in measured) if measured else None,
+        "over_budget": sum(m["over_budget"] for m in measured),
+    }
+
+
+def _failures(processes: list[Process]) -> list[dict[str, Any]]:
+    bad = [p for p in processes if p.status in (ProcessStatus.FAILED, ProcessStatus.ABORTED)]
+    jobs = Job.objects.filter(process__in=bad, status=JobStatus.FAILED).order_by("camera")
+    failed_jobs: dict[int, list[dict[str, Any]]] = {}
+    for job in jobs.values("process_id", "camera", "failed_step", "error"):
+        failed_jobs.setdefault(job.pop("process_id"), []).append(
+            {**job, "error": job["error"][:_ERROR_CHARS]}
+        )
+    return [
+        {
+            "process_id": p.pk,
+            "expid": p.exposure_id,
+            "status": p.status,
+            "jobs": failed_jobs.get(p.pk, []),
+        }
+        for p in bad
+    ]
+
+
+def _alarms(expids: list[int]) -> dict[str, Any]:
+    events = Event.objects.filter(type="alert", payload__expid__in=expids).order_by("seq")
+    acks = _acknowledgements([e.seq for e in events])
+    items = [
+        {
+            "seq": e.seq,
+            "time": e.time,
+            "level": e.payload.get("level"),
+            "camera": e.payload.get("camera") or "",
+            "expid": e.payload.get("expid"),
+            "text": e.payload.get("text") or "",
+            "acknowledgement": acks.get(e.seq) if acks is not None else None,
+        }
+        for e in events
+    ]
+    return {"acknowledgements_available": acks is not None, "items": items}
+
+
+def _acknowledgements(seqs: list[int]) -> dict[int, dict[str, Any]] | None:
+    """Acknowledgements by alert seq; None when this installation has no acknowledgements."""
+    try:
+        model = apps.get_model("dashboard", "AlertAck")
+    except LookupError:
+        return None
+    found = model.objects.filter(alert_seq__in=seqs).select_related("author")
+    return {
+        a.alert_seq: {
+            "author": a.author.username if a.author else "",
+            "note": a.note,
+            "created": a.created,
+        }
+        for a in found
+    }
+
+
+def _comments(processes: list[Process]) -> list[dict[str, Any]]:
+    comments = (
+        ProcessComment.objects.filter(process__in=processes)
+        .select_related("author", "process")
+        .order_by("created", "id")
+    )
+    return [
+        {
+            "process_id": c.process_id,
+            "expid": c.process.exposure_id,
+            "author": c.author.username if c.author else "",
+            "text": c.text,
+            "created": c.created,
+        }
+        for c in comments
+    ]
+
+
+def _trends(night: int) -> list[dict[str, Any]]:
+    """Per key metric of the night: the mean, min and max over every camera and element on
+    each of the last ``TREND_NIGHTS`` nights with metric statistics (the night last)."""
+    nights = metric_nights_recent(night=night, count=TREND_NIGHTS)
+    rows = (
+        MetricNight.objects.filter(
+            flavor=MetricNight.ALL_FLAVORS, key__in=KEY_METRICS, night__in=nights
+        )
+        .values("key", "night")
+        .annotate(
+            count=Sum("count"),
+            total=Sum("total"),
+            low=MinOf("min"),
+            high=MaxOf("max"),
+            n_alarm=Sum("n_alarm"),
+        )
+        .order_by("key", "-night")
+    )
+    per_key: dict[str, list[dict]] = {}
+    for r in rows:
+        points = per_key.setdefault(r["key"], [])
+        if r["count"]:
+            points.append(r)
+    trends = []
+    for key in KEY_METRICS:
+        points = per_key.get(key, [])[::-1]
+        if not points or points[-1]["night"] != night:
+            continue  # not measured this night
+        trends.append(
+            {
+                "key": key,
+                "nights": [p["night"] for p in points],
+                "mean": [p["total"] / p["count"] for p in points],
+                "min": [p["low"] for p in points],
+                "max": [p["high"] for p in points],
+                "n_alarm": [p["n_alarm"] for p in points],
+            }
+        )
+    return trends
