@@ -42,6 +42,8 @@ class ExposureOutput(serializers.ModelSerializer):
 
 
 class ExposureListApi(APIView):
+    pagination_class = HistoryPagination  # pages in the schema too
+
     class FilterSerializer(_Filter):
         ordering = serializers.ChoiceField(_ordering_choices(EXPOSURE_ORDERING), default="-expid")
 
@@ -88,6 +90,8 @@ class ProcessLatencyOutput(ProcessOutput):
 
 
 class ProcessListApi(APIView):
+    pagination_class = HistoryPagination  # pages in the schema too
+
     class FilterSerializer(_Filter):
         status = CsvField(choices=ProcessStatus.values, required=False)
         expid = serializers.IntegerField(required=False)
