@@ -172,12 +172,18 @@ class CameraProducts:
         return calib_wave - dy * np.gradient(calib_wave, axis=1)
 
     @cached_property
+    def dwave(self) -> np.ndarray:
+        """|dλ/drow| of every fiber at every row, Å: the wavelength width of each sample."""
+        return np.abs(np.gradient(self.wave, axis=1))
+
+    @cached_property
     def flux_per_angstrom(self) -> tuple[np.ndarray, np.ndarray]:
         """Extracted flux and variance per Å, cosmic-hit rows set to NaN."""
         ext = self.extraction
-        flux = np.where(ext.masked, np.nan, ext.flux)
-        variance = np.where(ext.masked, np.nan, ext.variance)
-        return per_angstrom(flux, self.wave), per_angstrom(variance, self.wave, power=2)
+        return (
+            per_angstrom(ext.flux, self.dwave, masked=ext.masked),
+            per_angstrom(ext.variance, self.dwave, masked=ext.masked, power=2),
+        )
 
     @cached_property
     def flatfielded(self) -> tuple[np.ndarray, np.ndarray]:
@@ -216,10 +222,10 @@ class CameraProducts:
         flux, variance = self.flatfielded
         return subtract_sky(flux, variance, self.wave, self.fibers_of_type("SKY"))
 
-    def fnu(self, fibers: np.ndarray) -> np.ndarray:
-        """Sky-subtracted f_ν of the given fibers at every row, nanomaggies."""
+    def fnu(self, fibers: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
+        """Sky-subtracted f_ν of the given fibers at the given rows, nanomaggies."""
         if not self.info.exptime > 0:
             raise ValueError(f"{self.camera}: EXPTIME {self.info.exptime} cannot be calibrated")
-        wave = self.wave[fibers]
+        wave = self.wave[fibers, rows]
         per_nmgy = electrons_per_angstrom(wave, self.arm, exptime=self.info.exptime)
-        return self.sky.residual[fibers] / per_nmgy
+        return self.sky.residual[fibers, rows] / per_nmgy

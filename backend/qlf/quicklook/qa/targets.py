@@ -25,17 +25,21 @@ def target_photometry(products) -> dict[str, np.ndarray]:
     fibers = products.fibers_of_type("TGT")
     fmap = products.fibers[fibers]
     imaging = np.asarray(fmap[f"FLUX_{band}"], dtype=float)
+    # only the rows where some target fiber sees the band
     wave = products.wave[fibers]
+    in_rows = np.flatnonzero(((wave >= lo) & (wave <= hi)).any(axis=0))
+    rows = slice(in_rows[0], in_rows[-1] + 1) if in_rows.size else slice(0, 0)
+    wave = wave[:, rows]
     inband = (wave >= lo) & (wave <= hi)
     _, variance = products.flatfielded
-    resid = products.sky.residual[fibers]
+    resid = products.sky.residual[fibers, rows]
     continuum = inband & ~_sky_line_rows(products, wave)
     with np.errstate(all="ignore"):
-        fnu = nanmean(np.where(inband, products.fnu(fibers), np.nan), axis=1)
-        snr_row = resid / np.sqrt(variance[fibers])
-        dwave = np.abs(np.gradient(wave, axis=1))
+        fnu = nanmean(np.where(inband, products.fnu(fibers, rows), np.nan), axis=1)
+        snr_row = resid / np.sqrt(variance[fibers, rows])
         # S/N grows as the square root of the bin width: per row → per √Å
-        snr = nanmedian(np.where(continuum, snr_row / np.sqrt(dwave), np.nan), axis=1)
+        snr_row /= np.sqrt(products.dwave[fibers, rows])
+        snr = nanmedian(np.where(continuum, snr_row, np.nan), axis=1)
     return {
         "fiber": fibers,
         "class": np.char.strip(np.asarray(fmap["TARGET_CLASS"]).astype(str)),

@@ -13,11 +13,19 @@ from qlf.quicklook.stats import nanmedian
 __all__ = ["apply_fiberflat", "common_grid", "per_angstrom", "relative_fiberflat", "resample"]
 
 
-def per_angstrom(values: np.ndarray, wave: np.ndarray, *, power: int = 1) -> np.ndarray:
-    """Convert per-row quantities to per-Å: divide by |dλ/drow| (``power=2`` for variances)."""
-    dwave = np.abs(np.gradient(wave, axis=1))
+def per_angstrom(
+    values: np.ndarray, dwave: np.ndarray, *, power: int = 1, masked: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-row quantities per Å: divided by |dλ/drow| (``power=2`` for variances), float64.
+
+    ``masked`` samples become NaN.
+    """
+    out = np.array(values, dtype=float)
+    if masked is not None:
+        out[masked] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        return values / dwave**power
+        out /= dwave if power == 1 else dwave**power
+    return out
 
 
 def common_grid(wave: np.ndarray) -> np.ndarray:
