@@ -7,6 +7,9 @@ const LINKS: [string, string][] = [
   ['/processing', 'Processing History'],
   ['/observing', 'Observing History'],
   ['/qa', 'QA'],
+  ['/nights', 'Night Summary'],
+  ['/drift', 'Drift'],
+  ['/compare', 'Compare'],
 ];
 
 export function Layout() {

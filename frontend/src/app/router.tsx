@@ -8,7 +8,10 @@ import {
 
 import { Loading } from '@/components/ui/Feedback';
 import { LoginPage } from '@/features/auth/components/LoginPage';
+import { ComparePage } from '@/features/compare/components/ComparePage';
+import { DriftPage } from '@/features/drift/components/DriftPage';
 import { MonitorPage } from '@/features/monitor/components/MonitorPage';
+import { NightSummaryPage } from '@/features/night-summary/components/NightSummaryPage';
 import { ObservingHistoryPage } from '@/features/observing-history/components/ObservingHistoryPage';
 import { ProcessingHistoryPage } from '@/features/processing-history/components/ProcessingHistoryPage';
 import { QaLatestRoute, QaOfExposureRoute, QaRoute } from '@/features/qa/components/QaRoutes';
@@ -26,6 +29,10 @@ const routes: RouteObject[] = [
       { path: 'qa', element: <QaLatestRoute /> },
       { path: 'qa/exposure/:expid', element: <QaOfExposureRoute /> },
       { path: 'qa/:processId', element: <QaRoute /> },
+      { path: 'nights', element: <NightSummaryPage /> },
+      { path: 'nights/:night', element: <NightSummaryPage /> },
+      { path: 'drift', element: <DriftPage /> },
+      { path: 'compare', element: <ComparePage /> },
       { path: '*', element: <p className="muted">No such page.</p> },
     ],
   },

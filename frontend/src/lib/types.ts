@@ -36,6 +36,9 @@ export type Process = {
   duration_s: number | null;
   pipeline_version?: string;
   spec_version?: string;
+  /** processing history only: readout-to-QA time (first process) and budget */
+  readout_to_qa_s?: number | null;
+  budget_s?: number;
 };
 
 export type StepRun = {

@@ -6,6 +6,7 @@ import { useProcessDetail } from '@/lib/queries/processes';
 import { useMonitorFeed } from '../api/monitor-feed';
 
 import { AlertBox } from './AlertBox';
+import { BacklogIndicator } from './BacklogIndicator';
 import { CameraGrid } from './CameraGrid';
 import { CameraLog } from './CameraLog';
 import { ControlBar } from './ControlBar';
@@ -43,6 +44,7 @@ export function MonitorPage() {
           error={feed.status.error}
           socketState={feed.socketState}
         />
+        <BacklogIndicator status={status} />
         <ControlBar state={status?.state} />
       </div>
       <div className="monitor-middle">

@@ -59,6 +59,9 @@ export function ProcessingHistoryPage() {
                 onOrder={(ordering) => update({ ordering })}
               />
             ))}
+            <th title="from readout to all QA ingested (first process), against its budget">
+              Readout → QA
+            </th>
             <th>Details</th>
           </tr>
         </thead>
@@ -86,6 +89,14 @@ export function ProcessingHistoryPage() {
                 <td>{night(p.night)}</td>
                 <td>{dateTime(p.started)}</td>
                 <td>{seconds(p.duration_s)}</td>
+                <td
+                  className={
+                    (p.readout_to_qa_s ?? 0) > (p.budget_s ?? Infinity) ? 'error' : undefined
+                  }
+                  title={p.budget_s ? `budget ${seconds(p.budget_s)}` : undefined}
+                >
+                  {seconds(p.readout_to_qa_s)}
+                </td>
                 <td>
                   <button
                     className="btn small"
@@ -98,7 +109,7 @@ export function ProcessingHistoryPage() {
               </tr>
               {open === p.id && (
                 <tr className="expanded">
-                  <td colSpan={COLUMNS.length + 1}>
+                  <td colSpan={COLUMNS.length + 2}>
                     <ProcessPanel processId={p.id} />
                   </td>
                 </tr>
