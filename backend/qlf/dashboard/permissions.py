@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-__all__ = ["OPERATORS", "VIEWERS", "IsOperator", "IsViewer", "IsViewerReadOperatorWrite", "roles"]
+__all__ = [
+    "OPERATORS",
+    "VIEWERS",
+    "IsOperator",
+    "IsViewer",
+    "IsViewerReadAdminWrite",
+    "IsViewerReadOperatorWrite",
+    "roles",
+]
 
 VIEWERS = "viewers"
 OPERATORS = "operators"
@@ -56,3 +64,12 @@ class IsViewerReadOperatorWrite(BasePermission):
         if request.method in SAFE_METHODS:
             return _has(request, "viewer")
         return _has(request, "operator")
+
+
+class IsViewerReadAdminWrite(BasePermission):
+    message = "Viewers can read; changes are for admins only."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return _has(request, "viewer")
+        return _has(request, "admin")

@@ -98,8 +98,8 @@ class PipelineDaemon:
             }
         return self._call(self.scheduler.reset)
 
-    def reprocess(self, expid: int) -> dict[str, Any]:
-        return self._call(lambda: self.scheduler.reprocess(int(expid)))
+    def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
+        return self._call(lambda: self.scheduler.reprocess(int(expid), spec_version or None))
 
     def status(self) -> dict[str, Any]:
         return {
@@ -237,11 +237,11 @@ class PipelineService:
     def status(self) -> dict[str, Any]:
         return _plain(self._daemon.status())
 
-    def reprocess(self, expid: int) -> dict[str, Any]:
+    def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
         from qlf.dashboard.errors import ApplicationError
 
         try:
-            return _plain(self._daemon.reprocess(int(expid)))
+            return _plain(self._daemon.reprocess(int(expid), spec_version))
         except ApplicationError as exc:  # a client error, not a transport failure
             return {"queued": None, "detail": exc.message}
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from qlf import __version__
+from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import ProcessStatus
 from qlf.dashboard.services.exposures import (
     exposure_fields_from_header,
@@ -25,10 +26,13 @@ from qlf.dashboard.services.exposures import (
     fibermap_store,
 )
 from qlf.dashboard.services.jobs import job_start, job_step
+from qlf.dashboard.services.mask_statuses import qa_graded
 from qlf.dashboard.services.pipeline_state import job_fail, process_begin
 from qlf.dashboard.services.processes import process_finish, process_start
 from qlf.dashboard.services.qa_files import qa_read
 from qlf.dashboard.services.qa_ingest import job_ingest_qa
+from qlf.dashboard.services.qa_masking import MaskedGrade
+from qlf.dashboard.services.thresholds import process_threshold, spec_document
 from qlf.pipeline.discovery import raw_summary
 from qlf.quicklook.io.fibermap import fibermap_path, read_fibermap
 
@@ -42,6 +46,8 @@ __all__ = [
     "job_stepped",
     "process_close",
     "process_open",
+    "process_spec",
+    "qa_effective",
 ]
 
 log = logging.getLogger("qlf.pipeline")
@@ -123,6 +129,24 @@ def job_ingest(process_id: int, qa_path: str | Path) -> dict[str, Any]:
     qa = qa_read(Path(qa_path))
     db_retry(lambda: job_ingest_qa(process_id=process_id, qa=qa, qa_path=qa_path))
     return qa
+
+
+def qa_effective(qa: dict[str, Any]) -> MaskedGrade:
+    """The statuses of an ingested QA document under the masks of its camera and night."""
+    return db_retry(lambda: qa_graded(qa=qa))
+
+
+def process_spec(process, specs_dir: Path) -> dict[str, Any] | None:
+    """The threshold document that grades ``process`` (files of ``specs_dir`` and database
+    versions), resolved here and sent with each camera job: a worker needs no database.
+    None when no version applies (the runner then fails each camera with that error)."""
+    try:
+        return spec_document(
+            db_retry(lambda: process_threshold(process=process, specs_dir=specs_dir))
+        )
+    except ApplicationError as exc:
+        log.error("process %d: %s", process.pk, exc.message)
+        return None
 
 
 def job_failed(process_id: int, camera: str, error: str, log_path: str = "") -> None:

@@ -28,6 +28,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, t
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Exposure, JobStatus, Process
+from qlf.dashboard.selectors.thresholds import threshold_get
 from qlf.dashboard.services.exposures import parse_time
 from qlf.dashboard.services.pipeline_state import (
     pipeline_known_expids,
@@ -42,6 +43,7 @@ from qlf.pipeline.events import EventPublisher, Publisher
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
 from qlf.quicklook.io.qa_json import qa_json_path
+from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
 __all__ = ["STATES", "Scheduler"]
 
@@ -140,7 +142,8 @@ class Scheduler:
         self._refresh_queue()
         return {"reset": True, **counts, **self.status()}
 
-    def reprocess(self, expid: int) -> dict[str, Any]:
+    def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
+        """Queue a new process of ``expid``, graded by ``spec_version`` (default: in force)."""
         exposure = Exposure.objects.filter(pk=expid).first()
         if exposure is None:
             raise ApplicationError(f"exposure {expid} is not registered", status_code=404)
@@ -148,9 +151,12 @@ class Scheduler:
         if not raw.exists():
             raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
         cameras = [c for c in raw_summary(raw)[1] if self.config.wants(c)]
+        if spec_version:
+            threshold_get(version=spec_version, specs_dir=_specs_dir(self.config))  # 404 if none
         process = process_start(
-            expid=expid, cameras=cameras, status="queued", pipeline_version=_version()
-        )
+            expid=expid, cameras=cameras, status="queued", pipeline_version=_version(),
+            spec_version=spec_version or "",
+        )  # fmt: skip
         self._refresh_queue()
         return {"queued": expid, "process_id": process.pk, **self.status()}
 
@@ -255,6 +261,7 @@ class Scheduler:
         )
         self.current, self.state = active, "running"
         self.queue = [p.exposure_id for p in waiting[1:]]
+        spec = ingest.process_spec(process, _specs_dir(self.config))
         self._publish(
             "process.started",
             {
@@ -275,7 +282,7 @@ class Scheduler:
                 continue
             self.executor.submit(
                 f"{process.pk}:{job.camera}:{active.attempt}",
-                camera_spec(raw, job.camera, self.config),
+                camera_spec(raw, job.camera, self.config, spec=spec),
             )
 
     # -- worker reports --------------------------------------------------------------------
@@ -354,8 +361,8 @@ class Scheduler:
             return
         job.status = JobStatus.FAILED if qa.get("ERROR") else JobStatus.DONE
         active.last_ingest = time.time()
-        status = qa.get("STATUS") or "UNKNOWN"
-        steps = {name: task.get("STATUS") for name, task in qa["TASKS"].items()}
+        grade = ingest.qa_effective(qa)  # statuses once known-bad elements are masked
+        status, steps = grade.status, grade.steps
         self._publish(
             "qa.ingested",
             {"process_id": active.process_id, "camera": camera, "status": status, "steps": steps},
@@ -367,7 +374,7 @@ class Scheduler:
                     "level": status,
                     "camera": camera,
                     "expid": active.expid,
-                    "text": _alert_text(camera, active.expid, status, qa),
+                    "text": _alert_text(camera, active.expid, status, grade.keys_at(status)),
                 },
             )
 
@@ -492,13 +499,7 @@ def _iso(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, UTC).isoformat() if epoch else None
 
 
-def _alert_text(camera: str, expid: int, status: str, qa: dict[str, Any]) -> str:
-    keys = [
-        f"{step}/{key[: -len('_STATUS')]}"
-        for step, task in qa["TASKS"].items()
-        for key, value in (task.get("METRICS") or {}).items()
-        if key.endswith("_STATUS") and value == status
-    ]
+def _alert_text(camera: str, expid: int, status: str, keys: list[str]) -> str:
     return f"{camera} of {expid}: {status} in {', '.join(keys) or 'QA'}"
 
 
@@ -514,6 +515,10 @@ def _clear_scratch(config) -> int:
             shutil.rmtree(night, ignore_errors=True)
             removed += 1
     return removed
+
+
+def _specs_dir(config) -> Path:
+    return Path(config.specs_dir) if config.specs_dir else DEFAULT_SPECS_DIR
 
 
 def _version() -> str:

@@ -34,7 +34,13 @@ from qlf.quicklook.io.raw import open_raw
 from qlf.quicklook.mapping import load_mapping
 from qlf.quicklook.products import CameraProducts, ExposureInfo
 from qlf.quicklook.qa.registry import get_metric
-from qlf.quicklook.specs import DEFAULT_SPECS_DIR, load_spec_versions, spec_for_night
+from qlf.quicklook.specs import (
+    DEFAULT_SPECS_DIR,
+    SpecVersion,
+    load_spec_versions,
+    spec_for_night,
+    spec_from_document,
+)
 
 __all__ = ["CameraResult", "CameraTask", "EventCallback", "run_camera"]
 
@@ -59,6 +65,7 @@ class CameraTask:
     fibermap_path: Path | None = None  # default: fibermap-EXPID.fits beside the raw file
     specs_dir: Path | None = None
     mapping_dir: Path | None = None
+    spec: dict[str, Any] | None = None  # a threshold document chosen by the caller (daemon)
 
 
 @dataclass
@@ -141,7 +148,7 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
             doc["AMPS"] = frame.amp_names
             products = _products(task, raw, frame)
             steps = load_mapping(raw.flavor, task.mapping_dir)
-            spec = spec_for_night(load_spec_versions(task.specs_dir or DEFAULT_SPECS_DIR), night)
+            spec = _spec(task, night)
             doc["SPEC_VERSION"] = spec.version
             for step in steps:
                 emit({"type": "step", "camera": camera, "step": step.name, "state": "started"})
@@ -193,6 +200,13 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
         log_path=qa_path.with_suffix(".log"), error=error, failed_step=failed_step,
         duration_s=duration, steps=result_steps,
     )  # fmt: skip
+
+
+def _spec(task: CameraTask, night: int) -> SpecVersion:
+    """The thresholds given with the task, else the file in force on ``night``."""
+    if task.spec is not None:
+        return spec_from_document(task.spec)
+    return spec_for_night(load_spec_versions(task.specs_dir or DEFAULT_SPECS_DIR), night)
 
 
 def _attach_log(qa_path: Path) -> _LogCapture:

@@ -31,6 +31,7 @@ __all__ = [
     "Threshold",
     "load_spec_versions",
     "spec_for_night",
+    "spec_from_document",
 ]
 
 DEFAULT_SPECS_DIR = Path(__file__).resolve().parents[2] / "specs" / "desi"
@@ -86,22 +87,26 @@ def _resolve(value: Any, camera: str, references: dict[str, Any]) -> Any:
     return value
 
 
+def spec_from_document(doc: dict[str, Any], *, path: Path | None = None) -> SpecVersion:
+    """A version from the JSON body of a threshold file (KeyError/ValueError if malformed)."""
+    if not isinstance(doc.get("metrics"), dict):
+        raise ValueError("metrics must be an object")
+    return SpecVersion(
+        version=str(doc["version"]),
+        effective_night=int(doc["effective_night"]),
+        author=str(doc.get("author", "")),
+        note=str(doc.get("note", "")),
+        metrics=doc["metrics"],
+        path=path,
+    )
+
+
 def load_spec_versions(directory: Path | str) -> list[SpecVersion]:
     """Every threshold file of ``directory``, oldest first."""
     versions = []
     for path in sorted(Path(directory).glob("*.json")):
         try:
-            doc = json.loads(path.read_text())
-            versions.append(
-                SpecVersion(
-                    version=str(doc["version"]),
-                    effective_night=int(doc["effective_night"]),
-                    author=str(doc.get("author", "")),
-                    note=str(doc.get("note", "")),
-                    metrics=doc["metrics"],
-                    path=path,
-                )
-            )
+            versions.append(spec_from_document(json.loads(path.read_text()), path=path))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: not a valid threshold file ({exc})") from exc
     return sorted(versions, key=lambda v: v.effective_night)

@@ -71,6 +71,17 @@ ACCESS: dict[str, dict[str, str]] = {
     "night-summary": {"GET": "viewer"},
     "night-report": {"GET": "viewer"},
     "process-compare": {"GET": "viewer"},
+    # alarms & masks: viewers read, operators acknowledge and mask
+    "alarm-list": {"GET": "viewer"},
+    "alarm-ack": {"POST": "operator"},
+    "mask-list": {"GET": "viewer", "POST": "operator"},
+    "mask-detail": {"GET": "viewer", "PATCH": "operator"},
+    "mask-end": {"POST": "operator"},
+    "audit-list": {"GET": "viewer"},
+    # thresholds: viewers read and preview a re-grade, admins make versions and re-grade
+    "threshold-list": {"GET": "viewer", "POST": "admin"},
+    "threshold-detail": {"GET": "viewer"},
+    "threshold-regrade": {"GET": "viewer", "POST": "admin"},
 }
 
 # Example values of path parameters, by parameter name ("<int:process_id>" → "process_id").
@@ -81,6 +92,9 @@ PATH_EXAMPLES: dict[str, str] = {
     "flavor": "science",
     "metric": "NOISE_AMP",
     "night": "20261122",
+    "seq": "1",
+    "mask_id": "1",
+    "version": "2026-01-01",
 }
 
 # The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.

@@ -44,9 +44,17 @@ class PipelineReprocessApi(APIView):
 
     class ReprocessInputSerializer(serializers.Serializer):
         expid = serializers.IntegerField(min_value=0)
+        spec_version = serializers.CharField(
+            required=False, max_length=32, help_text="threshold version (default: in force)"
+        )
 
     @extend_schema(request=ReprocessInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = self.ReprocessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(pipeline_reprocess(expid=data.validated_data["expid"]))
+        return Response(
+            pipeline_reprocess(
+                expid=data.validated_data["expid"],
+                spec_version=data.validated_data.get("spec_version"),
+            )
+        )

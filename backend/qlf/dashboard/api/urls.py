@@ -3,6 +3,7 @@
 from django.urls import path
 
 from qlf.dashboard.api import (
+    alarms,
     auth,
     comments,
     history,
@@ -13,6 +14,7 @@ from qlf.dashboard.api import (
     plots,
     qa,
     reference,
+    thresholds,
 )
 
 urlpatterns = [
@@ -59,4 +61,23 @@ urlpatterns = [
         for action in ("start", "stop", "reset")
     ),
     path("pipeline/reprocess/", pipeline.PipelineReprocessApi.as_view(), name="pipeline-reprocess"),
+    # alarms & masks (docs/operations.md)
+    path("alarms/", alarms.AlarmListApi.as_view(), name="alarm-list"),
+    path("alarms/<int:seq>/ack/", alarms.AlarmAckApi.as_view(), name="alarm-ack"),
+    path("masks/", alarms.MaskListApi.as_view(), name="mask-list"),
+    path("masks/<int:mask_id>/", alarms.MaskDetailApi.as_view(), name="mask-detail"),
+    path("masks/<int:mask_id>/end/", alarms.MaskEndApi.as_view(), name="mask-end"),
+    path("audit/", alarms.AuditListApi.as_view(), name="audit-list"),
+    # thresholds as living data
+    path("thresholds/", thresholds.ThresholdListApi.as_view(), name="threshold-list"),
+    path(
+        "thresholds/<str:version>/",
+        thresholds.ThresholdDetailApi.as_view(),
+        name="threshold-detail",
+    ),
+    path(
+        "thresholds/<str:version>/regrade/",
+        thresholds.RegradeApi.as_view(),
+        name="threshold-regrade",
+    ),
 ]

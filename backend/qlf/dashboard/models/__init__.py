@@ -11,15 +11,20 @@ from qlf.dashboard.models.choices import (
 from qlf.dashboard.models.event import Event
 from qlf.dashboard.models.exposure import Exposure, Fibermap
 from qlf.dashboard.models.metric import Metric, MetricNight
+from qlf.dashboard.models.operations import AlertAck, AuditEntry, Mask
 from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
+from qlf.dashboard.models.thresholds import ThresholdVersion
 
 __all__ = [
     "QA_SEVERITY",
+    "AlertAck",
+    "AuditEntry",
     "Event",
     "Exposure",
     "Fibermap",
     "Job",
     "JobStatus",
+    "Mask",
     "Metric",
     "MetricNight",
     "Process",
@@ -28,5 +33,6 @@ __all__ = [
     "QaStatus",
     "StepRun",
     "StepState",
+    "ThresholdVersion",
     "worst_status",
 ]

@@ -11,7 +11,9 @@ from typing import Any
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Job, Process
 from qlf.dashboard.selectors.mapping import mapping_amp_keys
+from qlf.dashboard.selectors.masks import masks_on
 from qlf.dashboard.services.qa_elements import qa_elements
+from qlf.dashboard.services.qa_masking import qa_mask
 
 __all__ = ["qa_of_process"]
 
@@ -38,10 +40,19 @@ def _camera(job: Job, step: str | None, amp_keys, *, auxiliary: bool) -> dict[st
     tasks = qa.get("TASKS", {})
     if step and step not in tasks:
         raise ApplicationError(f"no step {step!r} in the QA of {job.camera}", status_code=404)
+    masks = masks_on(camera=job.camera, night=qa.get("NIGHT", 0))
+    masked = {
+        (m.step, m.key, m.index): m.reason for m in qa_mask(qa, masks, amp_keys=amp_keys).masked
+    }
     elements: dict[tuple[str, str], list[dict]] = {}
     for e in qa_elements(qa, amp_keys=amp_keys):
         elements.setdefault((e.step, e.key), []).append(
-            {"index": e.index, "value": e.value, "status": e.status}
+            {
+                "index": e.index,
+                "value": e.value,
+                "status": e.status,
+                "masked": masked.get((e.step, e.key, e.index)),  # the mask's reason
+            }
         )
     steps = {}
     for name, task in tasks.items():
@@ -63,6 +74,11 @@ def _camera(job: Job, step: str | None, amp_keys, *, auxiliary: bool) -> dict[st
         "job_id": job.pk,
         "camera": job.camera,
         "status": qa.get("STATUS"),
+        "effective_status": job.qa_status,  # after known-bad masks
+        "masks": [
+            {"id": m.pk, "target": m.target, "metrics": m.metrics, "reason": m.reason}
+            for m in masks
+        ],
         "error": qa.get("ERROR"),
         "failed_step": qa.get("FAILED_STEP"),
         "amps": qa.get("AMPS"),

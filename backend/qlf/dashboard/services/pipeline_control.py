@@ -45,8 +45,9 @@ def pipeline_action(*, action: str, confirm: bool = False) -> dict[str, Any]:
     return _call(action, confirm) if action == "reset" else _call(action)
 
 
-def pipeline_reprocess(*, expid: int) -> dict[str, Any]:
-    return _call("reprocess", expid)
+def pipeline_reprocess(*, expid: int, spec_version: str | None = None) -> dict[str, Any]:
+    """Queue a new process of ``expid``; ``spec_version`` picks the thresholds that grade it."""
+    return _call("reprocess", expid, spec_version) if spec_version else _call("reprocess", expid)
 
 
 def _call(method: str, *args) -> dict[str, Any]:

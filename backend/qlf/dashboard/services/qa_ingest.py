@@ -17,6 +17,7 @@ from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Job, JobStatus, Process, StepRun, StepState
 from qlf.dashboard.services.bulk_sql import insert_rows
 from qlf.dashboard.services.exposures import parse_time
+from qlf.dashboard.services.mask_statuses import job_apply_masks
 from qlf.dashboard.services.metric_rows import metric_rows_replace
 from qlf.dashboard.services.processes import process_refresh_qa
 from qlf.dashboard.services.qa_elements import qa_validate
@@ -47,6 +48,7 @@ def job_ingest_qa(*, process_id: int, qa: dict, qa_path: str | Path = "") -> Job
         return job
     _update_job(job, qa, digest, qa_path)
     _store_steps(job, qa)
+    job_apply_masks(job=job, qa=qa)  # known-bad elements: their statuses do not count
     metric_rows_replace(job=job, process=process, qa=qa)
     process_refresh_qa(process=process, camera=job.camera, qa_status=job.qa_status)
     return job

@@ -13,8 +13,14 @@ DEFAULT_JOB = "qlf.pipeline.executors.job:execute_job"
 Emit = Callable[[dict[str, Any]], None]
 
 
-def camera_spec(raw_path: Path, camera: str, config) -> dict[str, Any]:
-    """The job description of one camera: plain strings, so any executor can carry it."""
+def camera_spec(
+    raw_path: Path, camera: str, config, *, spec: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The job description of one camera: plain JSON, so any executor can carry it.
+
+    ``spec``: the threshold document that grades it (resolved by the daemon); without it the
+    worker grades with the files of ``specs_dir`` in force on the exposure's night.
+    """
 
     def text(path):
         return str(path) if path else None
@@ -26,6 +32,7 @@ def camera_spec(raw_path: Path, camera: str, config) -> dict[str, Any]:
         "calib_dir": text(config.calib_dir),
         "specs_dir": text(config.specs_dir),
         "mapping_dir": text(config.mapping_dir),
+        "spec": spec,
     }
 
 
@@ -44,6 +51,7 @@ def execute_job(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
         fibermap_path=path("fibermap_path"),
         specs_dir=path("specs_dir"),
         mapping_dir=path("mapping_dir"),
+        spec=spec.get("spec"),
     )
     result = run_camera(task, on_event=emit)
     return {
