@@ -10,6 +10,8 @@ const LINKS: [string, string][] = [
   ['/nights', 'Night Summary'],
   ['/drift', 'Drift'],
   ['/compare', 'Compare'],
+  ['/alarms', 'Alarms & masks'],
+  ['/thresholds', 'Thresholds'],
 ];
 
 export function Layout() {

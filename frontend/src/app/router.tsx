@@ -7,6 +7,7 @@ import {
 } from 'react-router';
 
 import { Loading } from '@/components/ui/Feedback';
+import { AlarmsPage } from '@/features/alarms/components/AlarmsPage';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { ComparePage } from '@/features/compare/components/ComparePage';
 import { DriftPage } from '@/features/drift/components/DriftPage';
@@ -15,6 +16,7 @@ import { NightSummaryPage } from '@/features/night-summary/components/NightSumma
 import { ObservingHistoryPage } from '@/features/observing-history/components/ObservingHistoryPage';
 import { ProcessingHistoryPage } from '@/features/processing-history/components/ProcessingHistoryPage';
 import { QaLatestRoute, QaOfExposureRoute, QaRoute } from '@/features/qa/components/QaRoutes';
+import { ThresholdsPage } from '@/features/thresholds/components/ThresholdsPage';
 import { useMe } from '@/lib/auth';
 
 import { Layout } from './layout';
@@ -33,6 +35,8 @@ const routes: RouteObject[] = [
       { path: 'nights/:night', element: <NightSummaryPage /> },
       { path: 'drift', element: <DriftPage /> },
       { path: 'compare', element: <ComparePage /> },
+      { path: 'alarms', element: <AlarmsPage /> },
+      { path: 'thresholds', element: <ThresholdsPage /> },
       { path: '*', element: <p className="muted">No such page.</p> },
     ],
   },

@@ -19,3 +19,9 @@ export function useIsOperator(): boolean {
   const { data } = useMe();
   return Boolean(data?.roles.includes('operator'));
 }
+
+/** Admins edit thresholds and re-grade history. */
+export function useIsAdmin(): boolean {
+  const { data } = useMe();
+  return Boolean(data?.roles.includes('admin'));
+}

@@ -3,6 +3,7 @@ import { useCallback, useRef, useState } from 'react';
 
 import { config } from '@/config/env';
 import { useMonitorSocket, type MonitorEvent } from '@/lib/monitorSocket';
+import { alarmKeys, type Ack } from '@/lib/queries/alarms';
 import { processKeys, recentProcessesOptions } from '@/lib/queries/processes';
 import type { PipelineStatus } from '@/lib/types';
 
@@ -15,6 +16,9 @@ export type Alert = {
   expid: number | null;
   text: string;
   time: string;
+  /** The journal's seq of a live alert (acknowledgements refer to it); null if derived. */
+  seq?: number | null;
+  ack?: Ack | null;
 };
 
 export type LogLine = { id: string; time: string; text: string; level?: string };
@@ -56,6 +60,11 @@ export function useMonitorFeed() {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  /** An alert acknowledged (live event, or this browser's own POST): it stops flashing. */
+  const markAcked = useCallback((ack: Ack) => {
+    setAlerts((old) => old.map((a) => (a.seq === ack.seq ? { ...a, ack } : a)));
+  }, []);
+
   const refresh = useCallback(
     (processId?: number) => {
       if (pending.current) return; // at most one refresh per 300 ms, however many events
@@ -96,6 +105,7 @@ export function useMonitorFeed() {
         setAlerts((old) => [
           {
             id: `ws-${event.seq}`,
+            seq: event.seq ?? null,
             level,
             camera: p<string>(event, 'camera') ?? null,
             expid: p<number>(event, 'expid') ?? null,
@@ -104,6 +114,10 @@ export function useMonitorFeed() {
           },
           ...old.slice(0, 49),
         ]);
+      }
+      if (event.type === 'alert.acknowledged' && event.payload) {
+        markAcked(event.payload as Ack);
+        void client.invalidateQueries({ queryKey: alarmKeys.all });
       }
       if (event.type === 'job.log' || event.type === 'log.lines')
         void client.invalidateQueries({ queryKey: ['jobs'] });
@@ -114,7 +128,7 @@ export function useMonitorFeed() {
       )
         refresh(p<number>(event, 'process_id'));
     },
-    [client, refresh],
+    [client, refresh, markAcked],
   );
 
   const { state: socketState, socket } = useMonitorSocket(onEvent);
@@ -131,5 +145,6 @@ export function useMonitorFeed() {
     lines,
     alerts,
     dismissAlerts: () => setAlerts([]),
+    markAcked,
   };
 }

@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 
+import { AckForm } from '@/components/ui/AckForm';
+import { useIsOperator } from '@/lib/auth';
+import type { Ack } from '@/lib/queries/alarms';
 import type { ProcessDetail } from '@/lib/types';
 
 import type { Alert } from '../api/monitor-feed';
@@ -35,10 +38,17 @@ export function alertsOf(process: ProcessDetail | undefined): Alert[] {
     });
 }
 
-type Props = { live: Alert[]; process: ProcessDetail | undefined; onClear: () => void };
+type Props = {
+  live: Alert[];
+  process: ProcessDetail | undefined;
+  onClear: () => void;
+  onAcked?: (ack: Ack) => void;
+};
 
-export function AlertBox({ live, process, onClear }: Props) {
+export function AlertBox({ live, process, onClear, onAcked }: Props) {
   const [sound, setSound] = useState(false);
+  const [acking, setAcking] = useState<number | null>(null);
+  const operator = useIsOperator();
   const derived = alertsOf(process).filter(
     (a) => !live.some((l) => l.camera === a.camera && l.expid === a.expid),
   );
@@ -53,7 +63,7 @@ export function AlertBox({ live, process, onClear }: Props) {
       if (sound) beep(a.level);
     }
   });
-  const worst = alerts[0]?.level;
+  const worst = alerts.find((a) => !a.ack)?.level;
 
   return (
     <section
@@ -76,11 +86,42 @@ export function AlertBox({ live, process, onClear }: Props) {
         <p className="muted">No WARNING or ALARM.</p>
       ) : (
         <ul className="alert-list">
-          {alerts.map((a) => (
-            <li key={a.id} className={`alert alert-${a.level.toLowerCase()}`}>
-              <strong>{a.level}</strong> {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''} {a.text}
-            </li>
-          ))}
+          {alerts.map((a) => {
+            const label = `${a.level} ${a.camera ?? ''} ${a.expid ? `#${a.expid}` : ''}`;
+            return (
+              <li
+                key={a.id}
+                className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : 'alert-flash'}`}
+              >
+                <strong>{a.level}</strong> {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''} {a.text}
+                {a.ack && (
+                  <span className="ack">
+                    {' '}
+                    ✓ {a.ack.author}: {a.ack.note}
+                  </span>
+                )}
+                {!a.ack && operator && a.seq != null && acking !== a.seq && (
+                  <button
+                    className="btn small"
+                    aria-label={`Acknowledge ${label}`}
+                    onClick={() => setAcking(a.seq ?? null)}
+                  >
+                    ack
+                  </button>
+                )}
+                {!a.ack && a.seq != null && acking === a.seq && (
+                  <AckForm
+                    seq={a.seq}
+                    label={label}
+                    onDone={(ack) => {
+                      setAcking(null);
+                      onAcked?.(ack);
+                    }}
+                  />
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -49,7 +49,12 @@ export function MonitorPage() {
       </div>
       <div className="monitor-middle">
         <CurrentExposure process={process} live={status?.current != null} />
-        <AlertBox live={feed.alerts} process={process} onClear={feed.dismissAlerts} />
+        <AlertBox
+          live={feed.alerts}
+          process={process}
+          onClear={feed.dismissAlerts}
+          onAcked={feed.markAcked}
+        />
       </div>
       <CameraGrid jobs={process?.jobs ?? []} steps={steps} selected={camera} onSelect={setCamera} />
       <div className="monitor-logs">

@@ -23,12 +23,15 @@ export function useExposures(query: ExposureQuery, pollMs: number) {
   });
 }
 
-/** Queue an exposure again (operators). */
+/** Queue an exposure again (operators), graded by `spec_version` (default: in force). */
 export function useReprocess() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (expid: number) =>
-      api.post<{ queued?: number | null; detail?: string }>('pipeline/reprocess/', { expid }),
+    mutationFn: ({ expid, spec_version }: { expid: number; spec_version?: string }) =>
+      api.post<{ queued?: number | null; detail?: string }>('pipeline/reprocess/', {
+        expid,
+        ...(spec_version ? { spec_version } : {}),
+      }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ['pipeline'] });
       void client.invalidateQueries({ queryKey: ['processes'] });

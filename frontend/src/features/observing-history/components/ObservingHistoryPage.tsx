@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 
@@ -9,6 +10,7 @@ import { config } from '@/config/env';
 import { useIsOperator } from '@/lib/auth';
 import { dateTime, night, num } from '@/lib/format';
 import { qaClass } from '@/lib/instrument';
+import { thresholdListOptions } from '@/lib/queries/thresholds';
 
 import { useExposures, useReprocess, type ExposureQuery } from '../api/exposures';
 
@@ -39,6 +41,8 @@ export function ObservingHistoryPage() {
   const list = useExposures(query, Math.max(config.pollMs, 3000));
   const operator = useIsOperator();
   const reprocess = useReprocess();
+  const [specVersion, setSpecVersion] = useState('');
+  const versions = useQuery({ ...thresholdListOptions, enabled: operator });
   const update = (patch: Partial<ExposureQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
 
   return (
@@ -48,10 +52,27 @@ export function ObservingHistoryPage() {
       <ErrorMessage error={list.error ?? reprocess.error} />
       {reprocess.data && (
         <p role="status" className="notice">
-          {reprocess.data.detail ?? `Exposure ${reprocess.variables} queued for processing.`}
+          {reprocess.data.detail ??
+            `Exposure ${reprocess.variables?.expid} queued for processing` +
+              (reprocess.variables?.spec_version
+                ? ` with thresholds ${reprocess.variables.spec_version}.`
+                : '.')}
         </p>
       )}
       {list.isLoading && <Loading />}
+      {operator && (
+        <label className="small">
+          Reprocess with thresholds{' '}
+          <select value={specVersion} onChange={(e) => setSpecVersion(e.target.value)}>
+            <option value="">in force on the night</option>
+            {versions.data?.map((v) => (
+              <option key={v.version} value={v.version}>
+                {v.version}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <table className="table" aria-label="Exposures">
         <thead>
           <tr>
@@ -95,7 +116,9 @@ export function ObservingHistoryPage() {
                   <button
                     className="btn small"
                     disabled={reprocess.isPending}
-                    onClick={() => reprocess.mutate(e.expid)}
+                    onClick={() =>
+                      reprocess.mutate({ expid: e.expid, spec_version: specVersion || undefined })
+                    }
                   >
                     Reprocess
                   </button>

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+
+import { AckForm } from '@/components/ui/AckForm';
+import { ErrorMessage, Loading } from '@/components/ui/Feedback';
+import { config } from '@/config/env';
+import { useIsOperator } from '@/lib/auth';
+import { dateTime } from '@/lib/format';
+
+import { useAlarms, type Alarm, type AlarmState } from '../api/alarms';
+
+function label(a: Alarm): string {
+  return `${a.level} ${a.camera || ''} ${a.expid ? `#${a.expid}` : ''}`.replace(/\s+/g, ' ').trim();
+}
+
+/** Alerts of the journal with who acknowledged them; operators acknowledge the open ones. */
+export function AlarmList() {
+  const [state, setState] = useState<AlarmState>('open');
+  const alarms = useAlarms(state, Math.max(config.pollMs, 5000));
+  const operator = useIsOperator();
+  return (
+    <section className="panel" aria-label="Alarms">
+      <h2>
+        Alarms{' '}
+        <label className="small">
+          show{' '}
+          <select value={state} onChange={(e) => setState(e.target.value as AlarmState)}>
+            <option value="open">open</option>
+            <option value="acknowledged">acknowledged</option>
+            <option value="all">all</option>
+          </select>
+        </label>
+      </h2>
+      <ErrorMessage error={alarms.error} />
+      {alarms.isLoading && <Loading />}
+      {alarms.data?.length === 0 && (
+        <p className="muted">No {state === 'all' ? '' : state} alarm.</p>
+      )}
+      <ul className="alert-list">
+        {alarms.data?.map((a) => (
+          <li
+            key={a.seq}
+            className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : ''}`}
+          >
+            <span className="muted small">{dateTime(a.time)}</span> <strong>{label(a)}</strong>{' '}
+            {a.text}
+            {a.ack ? (
+              <p className="ack">
+                ✓ acknowledged by {a.ack.author} at {dateTime(a.ack.time)}: {a.ack.note}
+              </p>
+            ) : (
+              operator && <AckForm seq={a.seq} label={label(a)} />
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { FakeSocket, installFakeSocket, mockApi } from '@/testing/api-mock';
+import { mapping, process, processDetail } from '@/testing/fixtures';
+import { operator, renderApp, viewer } from '@/testing/render';
+
+const ack = {
+  seq: 41,
+  level: 'ALARM',
+  camera: 'z7',
+  expid: 3,
+  author: 'otto',
+  note: 'z7 amp B known bad',
+  time: '2026-11-22T03:20:00Z',
+};
+
+function monitorApi(me: object) {
+  return mockApi({
+    'GET /api/auth/me/': me,
+    'GET /api/pipeline/status/': { state: 'idle', queue: [], current: null },
+    'GET /api/processes/recent/': [process],
+    'GET /api/processes/7/': processDetail(),
+    'GET /api/ql-mapping/': mapping,
+    'POST /api/alarms/41/ack/': () => ({ status: 201, body: ack }),
+  });
+}
+
+function liveAlarm() {
+  act(() => {
+    FakeSocket.last.receive({ type: 'hello', seq: null, last_seq: 40 });
+    FakeSocket.last.receive({
+      seq: 41,
+      type: 'alert',
+      time: '2026-11-22T03:17:00Z',
+      payload: { level: 'ALARM', camera: 'z7', expid: 3, text: 'NOISE_AMP out of range' },
+    });
+  });
+}
+
+async function liveAlert() {
+  const status = await screen.findByRole('region', { name: 'Pipeline status' });
+  expect(await within(status).findByText('live')).toBeInTheDocument();
+  liveAlarm();
+  const box = screen.getByRole('region', { name: 'Alerts' });
+  const item = within(box).getByText('NOISE_AMP out of range', { exact: false }).closest('li')!;
+  return { box, item };
+}
+
+test('an operator acknowledges a live alarm with a note: it stops flashing', async () => {
+  installFakeSocket(false);
+  const { calls } = monitorApi(operator);
+  renderApp('/');
+  const { item } = await liveAlert();
+  expect(item).toHaveClass('alert-flash');
+  const user = userEvent.setup({ delay: null });
+  await user.click(within(item).getByRole('button', { name: 'Acknowledge ALARM z7 #3' }));
+  const button = within(item).getByRole('button', { name: 'Acknowledge' });
+  expect(button).toBeDisabled(); // a note is required
+  await user.type(within(item).getByLabelText('Acknowledgement note'), 'z7 amp B known bad');
+  await user.click(button);
+  expect(await within(item).findByText(/otto: z7 amp B known bad/)).toBeInTheDocument();
+  expect(item).toHaveClass('alert-acked');
+  expect(item).not.toHaveClass('alert-flash');
+  const post = calls.find((c) => c.method === 'POST')!;
+  expect(post.url.pathname).toBe('/api/alarms/41/ack/');
+  expect(post.body).toEqual({ note: 'z7 amp B known bad' });
+});
+
+test('an acknowledgement made elsewhere arrives live; viewers cannot acknowledge', async () => {
+  installFakeSocket(false);
+  monitorApi(viewer);
+  renderApp('/');
+  const { item } = await liveAlert();
+  expect(within(item).queryByRole('button', { name: /Acknowledge/ })).not.toBeInTheDocument();
+  act(() => {
+    FakeSocket.last.receive({
+      seq: 42,
+      type: 'alert.acknowledged',
+      time: '2026-11-22T03:20:00Z',
+      payload: ack,
+    });
+  });
+  expect(within(item).getByText(/otto: z7 amp B known bad/)).toBeInTheDocument();
+  expect(item).toHaveClass('alert-acked');
+});
