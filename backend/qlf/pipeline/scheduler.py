@@ -367,6 +367,10 @@ class Scheduler:
             "qa.ingested",
             {"process_id": active.process_id, "camera": camera, "status": status, "steps": steps},
         )
+        if qa.get("ERROR"):  # the camera could not be processed: as loud as a dead worker
+            text = f"{camera} of {active.expid} failed: {qa['ERROR']}"
+            alert = {"level": "ALARM", "camera": camera, "expid": active.expid, "text": text}
+            self._publish("alert", alert)
         if status in _ALERT_LEVELS:
             self._publish(
                 "alert",
