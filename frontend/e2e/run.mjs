@@ -1,6 +1,8 @@
 // End-to-end checks in a real browser (Debian's chromium through playwright-core) against a
 // running `qlf serve` seeded with one processed exposure. Environment: QLF_E2E_URL, QLF_E2E_OPERATOR,
 // QLF_E2E_VIEWER ("name:password"), QLF_E2E_PROCESS (a process id), QLF_E2E_SHOTS (screenshot dir).
+import { readFile } from 'node:fs/promises';
+
 import { chromium } from 'playwright-core';
 
 const base = process.env.QLF_E2E_URL ?? 'http://127.0.0.1:8000';
@@ -36,6 +38,31 @@ async function signIn(browser, user, password) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Screens' }).waitFor();
   return page;
+}
+
+// Night summary (issue 11): the page of the seeded night and its self-contained HTML report.
+async function checkNightSummary(page) {
+  await check('the Night Summary page summarises the night and downloads its report', async () => {
+    await page.getByRole('link', { name: 'Night Summary' }).click();
+    const kinds = page.getByRole('region', { name: 'Exposures by flavor and program' });
+    await kinds.getByRole('cell', { name: 'DARK' }).waitFor();
+    await page.getByRole('region', { name: 'Readout to QA' }).waitFor();
+    const thumbnails = await page.getByRole('img', { name: /over \d+ nights/ }).count();
+    assert(thumbnails >= 2, `${thumbnails} key-metric thumbnails`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download report (HTML)' }).click(),
+    ]);
+    assert(
+      download.suggestedFilename() === 'qlf-night-20261121.html',
+      download.suggestedFilename(),
+    );
+    const html = await readFile(await download.path(), 'utf8');
+    assert(html.includes('QLF night summary — 2026-11-21'), 'report title missing');
+    assert((html.match(/<svg/g) ?? []).length >= 2, 'report has no inline thumbnails');
+    assert(!/(src|href)\s*=\s*["']?(https?:)?\/\//.test(html), 'report refers to outside assets');
+    await page.screenshot({ path: `${shots}/qlf-night-summary.png`, fullPage: true });
+  });
 }
 
 const browser = await chromium.launch({
@@ -102,6 +129,8 @@ try {
       .first()
       .waitFor();
   });
+
+  await checkNightSummary(op);
 
   const view = await signIn(browser, viewer, viewerPw);
   await check('a viewer sees no control button', async () => {

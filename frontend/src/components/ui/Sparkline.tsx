@@ -40,10 +40,10 @@ export function Sparkline({ values, band, width = 140, height = 36, label }: Pro
       role="img"
       aria-label={label}
     >
-      {shade && <polygon points={shade} fill="#d9e6f2" />}
-      <polyline points={line} fill="none" stroke="#1f5f99" strokeWidth={1.5} />
+      {shade && <polygon points={shade} fill="var(--accent)" fillOpacity={0.2} />}
+      <polyline points={line} fill="none" stroke="var(--accent)" strokeWidth={1.5} />
       {last !== null && last !== undefined && (
-        <circle cx={x(values.length - 1)} cy={y(last)} r={2.5} fill="#c0392b" />
+        <circle cx={x(values.length - 1)} cy={y(last)} r={2.5} fill="var(--alarm)" />
       )}
     </svg>
   );
