@@ -10,13 +10,16 @@ import { Loading } from '@/components/ui/Feedback';
 import { AlarmsPage } from '@/features/alarms/components/AlarmsPage';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { ComparePage } from '@/features/compare/components/ComparePage';
+import { ConditionsPage } from '@/features/conditions/components/ConditionsPage';
 import { DriftPage } from '@/features/drift/components/DriftPage';
 import { MonitorPage } from '@/features/monitor/components/MonitorPage';
 import { NightSummaryPage } from '@/features/night-summary/components/NightSummaryPage';
 import { ObservingHistoryPage } from '@/features/observing-history/components/ObservingHistoryPage';
 import { ProcessingHistoryPage } from '@/features/processing-history/components/ProcessingHistoryPage';
 import { QaLatestRoute, QaOfExposureRoute, QaRoute } from '@/features/qa/components/QaRoutes';
+import { SurveyPage } from '@/features/survey/components/SurveyPage';
 import { ThresholdsPage } from '@/features/thresholds/components/ThresholdsPage';
+import { TrendsPage } from '@/features/trends/components/TrendsPage';
 import { useMe } from '@/lib/auth';
 
 import { Layout } from './layout';
@@ -31,6 +34,9 @@ const routes: RouteObject[] = [
       { path: 'qa', element: <QaLatestRoute /> },
       { path: 'qa/exposure/:expid', element: <QaOfExposureRoute /> },
       { path: 'qa/:processId', element: <QaRoute /> },
+      { path: 'trends', element: <TrendsPage /> },
+      { path: 'conditions', element: <ConditionsPage /> },
+      { path: 'survey', element: <SurveyPage /> },
       { path: 'nights', element: <NightSummaryPage /> },
       { path: 'nights/:night', element: <NightSummaryPage /> },
       { path: 'drift', element: <DriftPage /> },

@@ -26,3 +26,11 @@ export function num(value: number | null | undefined, digits = 2): string {
   if (abs !== 0 && (abs >= 1e5 || abs < 1e-3)) return value.toExponential(2);
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
 }
+
+/** A measured value to `digits` significant digits, without trailing zeros (1200, 3.1, 0.0425). */
+export function sig(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-4)) return value.toExponential(digits - 1);
+  return String(Number(value.toPrecision(digits)));
+}
