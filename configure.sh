@@ -139,7 +139,11 @@ if [[ ! "${value[QLF_SPECTROGRAPHS]}" =~ ^([0-9](-[0-9])?)(,[0-9](-[0-9])?)*$ ]]
 fi
 case "${value[QLF_EXECUTOR]}" in
   local) ;;
-  celery) [ -n "${value[REDIS_URL]}" ] || problem "the celery executor needs a Redis URL (--redis-url)" ;;
+  celery)
+    if [ -z "${value[REDIS_URL]}" ]; then
+      echo "  ! the celery executor needs Redis: ./start.sh needs --redis-url (docker compose has its own)"
+    fi
+    ;;
   *) problem "executor must be local or celery (got '${value[QLF_EXECUTOR]}')" ;;
 esac
 if [[ ! "${value[QLF_WORKERS]}" =~ ^[1-9][0-9]*$ ]]; then problem "workers must be a positive number (got '${value[QLF_WORKERS]}')"; fi

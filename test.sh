@@ -18,6 +18,9 @@ echo "== ruff"
 "$VENV/bin/ruff" check backend
 "$VENV/bin/ruff" format --check backend
 
+echo "== docs (mkdocs build --strict: every page in the nav, no broken link)"
+NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --quiet
+
 echo "== pytest"
 cd backend
 "$VENV/bin/python" -m pytest -n "${QLF_TEST_WORKERS:-2}" "$@"

@@ -98,7 +98,7 @@ def test_lists_every_problem_and_writes_nothing(repo, site):
         taken.listen()
         done = _configure(
             repo, site, "--data-dir", str(site / "missing"), "--arms", "b,x",
-            "--executor", "celery", "--workers", "0", "--port", str(taken.getsockname()[1]),
+            "--executor", "slurm", "--workers", "0", "--port", str(taken.getsockname()[1]),
             "--http-port", str(_free_port()), "--database-url", "mysql://x", "--yes",
         )  # fmt: skip
     assert done.returncode == 1
@@ -106,7 +106,7 @@ def test_lists_every_problem_and_writes_nothing(repo, site):
         "does not exist (QLF_DATA_DIR)",
         "needs a calibration directory",
         "arms must list some of b,r,z",
-        "celery executor needs a Redis URL",
+        "executor must be local or celery",
         "workers must be a positive number",
         "is taken by another program (QLF_PORT)",
         "database URL must start with",
