@@ -17,7 +17,9 @@ BIAS = [1201.3, 1198.0, 1210.7, 1189.9]
 def two_runs():
     """Process A of exposure 42; process B reprocessed it with r3 amp D's bias 90 ADU higher."""
     a = ingest_exposure(42, cameras=("b0", "r3"), bias=BIAS)
-    b = process_start(expid=42, cameras=("b0", "r3"), pipeline_version="0.2.0")
+    b = process_start(
+        expid=42, cameras=("b0", "r3"), pipeline_version="0.2.0", spec_version="2026-06-01"
+    )
     job_ingest_qa(process_id=b.pk, qa=make_qa(42, "b0", bias=BIAS))
     job_ingest_qa(process_id=b.pk, qa=make_qa(42, "r3", bias=[*BIAS[:3], BIAS[3] + 90.0]))
     return a, process_finish(process_id=b.pk)
@@ -28,6 +30,7 @@ def test_only_the_changed_element_changes(two_runs):
     result = process_compare(a=a.pk, b=b.pk)
     assert result["expid"] == 42
     assert (result["a"]["id"], result["b"]["pipeline_version"]) == (a.pk, "0.2.0")
+    assert result["b"]["spec_version"] == "2026-06-01"  # the threshold version that graded B
     changed = [r for r in result["rows"] if r["changed"]]
     assert [(r["camera"], r["step"], r["key"], r["index"]) for r in changed] == [
         ("r3", "CHECK_CCDs", "BIAS_AMP", "D")

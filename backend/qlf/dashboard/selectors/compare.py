@@ -48,7 +48,8 @@ def process_compare(*, a: int, b: int) -> dict[str, Any]:
 
 
 def _header(process: Process) -> dict[str, Any]:
-    header = {
+    """What ran and what graded: ``spec_version`` is the threshold version (docs/operations.md)."""
+    return {
         "id": process.pk,
         "status": process.status,
         "qa_status": process.qa_status,
@@ -57,10 +58,6 @@ def _header(process: Process) -> dict[str, Any]:
         "pipeline_version": process.pipeline_version,
         "spec_version": process.spec_version,
     }
-    threshold_version = getattr(process, "threshold_version", None)  # once thresholds are data
-    if threshold_version is not None:
-        header["threshold_version"] = str(threshold_version)
-    return header
 
 
 def _elements(process_id: int) -> dict[tuple[str, str, str, str], dict[str, Any]]:

@@ -12,13 +12,13 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models import Max as MaxOf
 from django.db.models import Min as MinOf
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import (
+    AlertAck,
     Event,
     Exposure,
     Job,
@@ -30,6 +30,7 @@ from qlf.dashboard.models import (
 )
 from qlf.dashboard.selectors.drift import metric_nights_recent
 from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
+from qlf.dashboard.services.alert_acks import ack_payload
 
 __all__ = ["KEY_METRICS", "TREND_NIGHTS", "night_list", "night_summary_get"]
 
@@ -150,10 +151,13 @@ def _failures(processes: list[Process]) -> list[dict[str, Any]]:
     ]
 
 
-def _alarms(expids: list[int]) -> dict[str, Any]:
-    events = Event.objects.filter(type="alert", payload__expid__in=expids).order_by("seq")
-    acks = _acknowledgements([e.seq for e in events])
-    items = [
+def _alarms(expids: list[int]) -> list[dict[str, Any]]:
+    """The ``alert`` events of the night's exposures, each with its acknowledgement (or None),
+    in the shape of the alarms API (``selectors/alarms.py``)."""
+    events = list(Event.objects.filter(type="alert", payload__expid__in=expids).order_by("seq"))
+    acks = AlertAck.objects.filter(alert_seq__in=[e.seq for e in events]).select_related("author")
+    by_seq = {a.alert_seq: ack_payload(a) for a in acks}
+    return [
         {
             "seq": e.seq,
             "time": e.time,
@@ -161,28 +165,10 @@ def _alarms(expids: list[int]) -> dict[str, Any]:
             "camera": e.payload.get("camera") or "",
             "expid": e.payload.get("expid"),
             "text": e.payload.get("text") or "",
-            "acknowledgement": acks.get(e.seq) if acks is not None else None,
+            "ack": by_seq.get(e.seq),
         }
         for e in events
     ]
-    return {"acknowledgements_available": acks is not None, "items": items}
-
-
-def _acknowledgements(seqs: list[int]) -> dict[int, dict[str, Any]] | None:
-    """Acknowledgements by alert seq; None when this installation has no acknowledgements."""
-    try:
-        model = apps.get_model("dashboard", "AlertAck")
-    except LookupError:
-        return None
-    found = model.objects.filter(alert_seq__in=seqs).select_related("author")
-    return {
-        a.alert_seq: {
-            "author": a.author.username if a.author else "",
-            "note": a.note,
-            "created": a.created,
-        }
-        for a in found
-    }
 
 
 def _comments(processes: list[Process]) -> list[dict[str, Any]]:

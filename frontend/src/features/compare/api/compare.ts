@@ -10,8 +10,8 @@ export type CompareSide = {
   started: string | null;
   ended: string | null;
   pipeline_version: string;
+  /** the threshold version that graded it */
   spec_version: string;
-  threshold_version?: string;
 };
 
 export type CompareRow = {

@@ -28,7 +28,7 @@ function compareApi() {
       body: {
         expid: 3,
         a: side(Number(url.searchParams.get('a')), '0.1.0'),
-        b: { ...side(Number(url.searchParams.get('b')), '0.2.0'), threshold_version: '2026-11-20' },
+        b: { ...side(Number(url.searchParams.get('b')), '0.2.0'), spec_version: '2026-11-20+db3' },
         rows: [
           { camera: 'r3', step: 'CHECK_CCDs', key: 'NOISE_AMP', index: 'C', value_a: 5.2,
             value_b: 3.1, difference: -2.1, status_a: 'ALARM', status_b: 'NORMAL',
@@ -57,7 +57,9 @@ test('compares the two latest processes of an exposure, changed rows only by def
   const table = await screen.findByRole('table', { name: 'Metric comparison' });
   const compared = calls.find((c) => c.url.pathname === '/api/processes/compare/')!.url;
   expect([compared.searchParams.get('a'), compared.searchParams.get('b')]).toEqual(['7', '9']);
-  expect(screen.getByLabelText('Versions of process B')).toHaveTextContent('thresholds 2026-11-20');
+  expect(screen.getByLabelText('Versions of process B')).toHaveTextContent(
+    'thresholds 2026-11-20+db3',
+  );
   expect(screen.getByText(/1 of 2 metric elements changed \(1 changed status\)/)).toBeVisible();
   const rows = within(table).getAllByRole('row').slice(1);
   expect(rows).toHaveLength(1);

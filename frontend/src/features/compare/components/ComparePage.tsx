@@ -111,8 +111,7 @@ function Side({ name, side }: { name: string; side: CompareSide }) {
       <dt>{name}</dt>
       <dd>
         #{side.id} · {side.status} · QA {side.qa_status || '—'} · pipeline{' '}
-        {side.pipeline_version || '—'} · spec {side.spec_version || '—'}
-        {side.threshold_version !== undefined && ` · thresholds ${side.threshold_version}`}
+        {side.pipeline_version || '—'} · thresholds {side.spec_version || '—'}
       </dd>
     </dl>
   );

@@ -24,7 +24,7 @@ export type NightAlarm = {
   camera: string;
   expid: number | null;
   text: string;
-  acknowledgement: { author: string; note: string; created: string } | null;
+  ack: { author: string; note: string; time: string } | null;
 };
 
 export type NightTrend = {
@@ -60,7 +60,7 @@ export type NightSummary = {
     status: string;
     jobs: { camera: string; failed_step: string; error: string }[];
   }[];
-  alarms: { acknowledgements_available: boolean; items: NightAlarm[] };
+  alarms: NightAlarm[];
   comments: { process_id: number; expid: number; author: string; text: string; created: string }[];
   trends: NightTrend[];
 };

@@ -29,14 +29,13 @@ const summary: NightSummary = {
     { process_id: 4, expid: 2, status: 'failed',
       jobs: [{ camera: 'r3', failed_step: 'CHECK_CCDs', error: 'r3 HDU missing' }] },
   ], // prettier-ignore
-  alarms: {
-    acknowledgements_available: true,
-    items: [
-      { seq: 31, time: '2026-11-22T03:10:00Z', level: 'ALARM', camera: 'r3', expid: 2,
-        text: 'r3 of 2: ALARM in CHECK_CCDs/NOISE_AMP',
-        acknowledgement: { author: 'otto', note: 'amp C known hot', created: '2026-11-22T03:12:00Z' } },
-    ],
-  }, // prettier-ignore
+  alarms: [
+    { seq: 31, time: '2026-11-22T03:10:00Z', level: 'ALARM', camera: 'r3', expid: 2,
+      text: 'r3 of 2: ALARM in CHECK_CCDs/NOISE_AMP',
+      ack: { author: 'otto', note: 'amp C known hot', time: '2026-11-22T03:12:00Z' } },
+    { seq: 32, time: '2026-11-22T03:11:00Z', level: 'WARNING', camera: 'b1', expid: 2,
+      text: 'b1 of 2: WARNING in CHECK_FIBERS/NGOODFIB', ack: null },
+  ], // prettier-ignore
   comments: [
     { process_id: 4, expid: 2, author: 'otto', text: 'reseated r3 cable',
       created: '2026-11-22T03:20:00Z' },
@@ -65,7 +64,7 @@ function nightsApi() {
       night: 20261121,
       failures: [],
       comments: [],
-      alarms: { acknowledgements_available: false, items: [] },
+      alarms: [],
     },
   });
 }
@@ -89,7 +88,8 @@ test('the latest night is summarised: counts, latency, failures, alarms, comment
     'r3 in CHECK_CCDs: r3 HDU missing',
   );
   const alarms = screen.getByRole('region', { name: 'Alarms' });
-  expect(alarms).toHaveTextContent('otto: amp C known hot');
+  expect(within(alarms).getByRole('row', { name: /ALARM.*otto: amp C known hot/ })).toBeVisible();
+  expect(within(alarms).getByRole('row', { name: /WARNING.*NGOODFIB not yet/ })).toBeVisible();
   expect(screen.getByRole('region', { name: 'Comments' })).toHaveTextContent('reseated r3 cable');
   expect(screen.getByRole('img', { name: 'NOISE_AMP over 3 nights' })).toBeInTheDocument();
 
@@ -98,7 +98,7 @@ test('the latest night is summarised: counts, latency, failures, alarms, comment
   expect(download).toHaveAttribute('download');
 });
 
-test('choosing another night loads its summary; without acknowledgements it says so', async () => {
+test('choosing another night loads its summary', async () => {
   installFakeSocket(true);
   const { calls } = nightsApi();
   renderApp('/nights');
@@ -106,9 +106,6 @@ test('choosing another night loads its summary; without acknowledgements it says
   const user = userEvent.setup({ delay: null });
   await user.selectOptions(screen.getByLabelText('Night'), '20261121');
   expect(await screen.findByText('No failed process.')).toBeInTheDocument();
-  expect(
-    screen.getByText('Acknowledgements are not recorded by this installation: alarms only.'),
-  ).toBeInTheDocument();
   expect(screen.getByText('No alarm.')).toBeInTheDocument();
   expect(calls.some((c) => c.url.pathname === '/api/nights/20261121/summary/')).toBe(true);
   expect(screen.getByRole('link', { name: 'Download report (HTML)' })).toHaveAttribute(

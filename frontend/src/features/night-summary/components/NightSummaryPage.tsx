@@ -143,12 +143,7 @@ function Summary({ summary }: { summary: NightSummary }) {
 
       <section aria-label="Alarms">
         <h2>Alarms</h2>
-        {!summary.alarms.acknowledgements_available && (
-          <p className="muted">
-            Acknowledgements are not recorded by this installation: alarms only.
-          </p>
-        )}
-        {summary.alarms.items.length === 0 ? (
+        {summary.alarms.length === 0 ? (
           <p className="muted">No alarm.</p>
         ) : (
           <table className="table">
@@ -163,18 +158,14 @@ function Summary({ summary }: { summary: NightSummary }) {
               </tr>
             </thead>
             <tbody>
-              {summary.alarms.items.map((a) => (
+              {summary.alarms.map((a) => (
                 <tr key={a.seq}>
                   <td>{dateTime(a.time)}</td>
                   <td className={a.level === 'ALARM' ? 'qa-alarm' : 'qa-warning'}>{a.level}</td>
                   <td>{a.expid ?? '—'}</td>
                   <td>{a.camera || '—'}</td>
                   <td>{a.text}</td>
-                  <td>
-                    {a.acknowledgement
-                      ? `${a.acknowledgement.author}: ${a.acknowledgement.note}`
-                      : '—'}
-                  </td>
+                  <td>{a.ack ? `${a.ack.author}: ${a.ack.note}` : 'not yet'}</td>
                 </tr>
               ))}
             </tbody>
