@@ -38,6 +38,11 @@ export type Process = {
   spec_version?: string;
   /** processing history only: readout-to-QA time (first process) and budget */
   readout_to_qa_s?: number | null;
+  /** The observation of the processed exposure. */
+  dateobs?: string | null;
+  exptime?: number | null;
+  ra?: number | null;
+  dec?: number | null;
   budget_s?: number;
 };
 

@@ -91,3 +91,42 @@ test('operators write comments', async () => {
   expect(await screen.findByText('rerun after fix')).toBeInTheDocument();
   expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ text: 'rerun after fix' });
 });
+
+test('orders by the observation: date and time, RA, Dec and exposure time', async () => {
+  installFakeSocket(true);
+  const observed = { dateobs: '2026-11-22T03:00:00Z', ra: 35.79, dec: -8.29, exptime: 1000 };
+  const { calls } = mockApi({
+    'GET /api/auth/me/': viewer,
+    'GET /api/processes/': {
+      count: 1,
+      next: null,
+      previous: null,
+      results: [{ ...process, ...observed }],
+    },
+  });
+  renderApp('/processing');
+  const table = await screen.findByRole('table', { name: 'Processes' });
+  const row = (await within(table).findByText('35.79')).closest('tr')!;
+  expect(row).toHaveTextContent('2026-11-22 03:00:00');
+  expect(within(row).getByText('-8.29')).toBeInTheDocument();
+  expect(within(row).getByText('1000 s')).toBeInTheDocument();
+
+  const user = userEvent.setup({ delay: null });
+  const last = () =>
+    calls.filter((c) => c.url.pathname === '/api/processes/').at(-1)!.url.searchParams;
+  for (const [name, field] of [
+    [/Obs\. date & time/, 'dateobs'],
+    [/^RA/, 'ra'],
+    [/^Dec/, 'dec'],
+    [/Exp\. time/, 'exptime'],
+  ] as const) {
+    await user.click(within(table).getByRole('button', { name }));
+    expect(last().get('ordering')).toBe(field);
+    await user.click(within(table).getByRole('button', { name }));
+    expect(last().get('ordering')).toBe(`-${field}`);
+  }
+  expect(within(table).getByRole('columnheader', { name: /Exp\. time/ })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+});

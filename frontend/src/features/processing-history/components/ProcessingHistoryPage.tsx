@@ -23,9 +23,15 @@ const COLUMNS: [string, string][] = [
   ['Program', 'program'],
   ['Tile', 'tile'],
   ['Night', 'night'],
+  ['Obs. date & time', 'dateobs'],
+  ['RA', 'ra'],
+  ['Dec', 'dec'],
+  ['Exp. time', 'exptime'],
   ['Processed', 'started'],
   ['Run-time', 'duration_s'],
 ];
+
+const degrees = (value: number | null | undefined) => (value == null ? '—' : value.toFixed(2));
 
 export function ProcessingHistoryPage() {
   const [query, setQuery] = useState<ProcessQuery>({
@@ -47,77 +53,83 @@ export function ProcessingHistoryPage() {
       <HistoryFilters withStatus values={query} onChange={(v) => update(v)} />
       <ErrorMessage error={list.error} />
       {list.isLoading && <Loading />}
-      <table className="table" aria-label="Processes">
-        <thead>
-          <tr>
-            {COLUMNS.map(([label, field]) => (
-              <SortHeader
-                key={field}
-                label={label}
-                field={field}
-                ordering={query.ordering}
-                onOrder={(ordering) => update({ ordering })}
-              />
-            ))}
-            <th title="from readout to all QA ingested (first process), against its budget">
-              Readout → QA
-            </th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.results.map((p) => (
-            <Fragment key={p.id}>
-              <tr>
-                <td>{p.id}</td>
-                <td>
-                  <StateBadge state={p.status} />
-                </td>
-                <td>
-                  <Link
-                    to={`/qa/${p.id}`}
-                    className={`qa-mark ${qaClass(p.qa_status, p.status === 'failed')}`}
-                    aria-label={`QA of process ${p.id}: ${p.qa_status ?? 'none'}`}
+      <div className="table-scroll">
+        <table className="table" aria-label="Processes">
+          <thead>
+            <tr>
+              {COLUMNS.map(([label, field]) => (
+                <SortHeader
+                  key={field}
+                  label={label}
+                  field={field}
+                  ordering={query.ordering}
+                  onOrder={(ordering) => update({ ordering })}
+                />
+              ))}
+              <th title="from readout to all QA ingested (first process), against its budget">
+                Readout → QA
+              </th>
+              <th>Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.results.map((p) => (
+              <Fragment key={p.id}>
+                <tr>
+                  <td>{p.id}</td>
+                  <td>
+                    <StateBadge state={p.status} />
+                  </td>
+                  <td>
+                    <Link
+                      to={`/qa/${p.id}`}
+                      className={`qa-mark ${qaClass(p.qa_status, p.status === 'failed')}`}
+                      aria-label={`QA of process ${p.id}: ${p.qa_status ?? 'none'}`}
+                    >
+                      {p.qa_status === 'NORMAL' ? '✓' : p.qa_status ? '✖' : '·'}
+                    </Link>
+                  </td>
+                  <td>{p.expid}</td>
+                  <td>{p.flavor}</td>
+                  <td>{p.program ?? '—'}</td>
+                  <td>{p.tile ?? '—'}</td>
+                  <td>{night(p.night)}</td>
+                  <td>{dateTime(p.dateobs)}</td>
+                  <td>{degrees(p.ra)}</td>
+                  <td>{degrees(p.dec)}</td>
+                  <td>{p.exptime == null ? '—' : `${p.exptime} s`}</td>
+                  <td>{dateTime(p.started)}</td>
+                  <td>{seconds(p.duration_s)}</td>
+                  <td
+                    className={
+                      (p.readout_to_qa_s ?? 0) > (p.budget_s ?? Infinity) ? 'error' : undefined
+                    }
+                    title={p.budget_s ? `budget ${seconds(p.budget_s)}` : undefined}
                   >
-                    {p.qa_status === 'NORMAL' ? '✓' : p.qa_status ? '✖' : '·'}
-                  </Link>
-                </td>
-                <td>{p.expid}</td>
-                <td>{p.flavor}</td>
-                <td>{p.program ?? '—'}</td>
-                <td>{p.tile ?? '—'}</td>
-                <td>{night(p.night)}</td>
-                <td>{dateTime(p.started)}</td>
-                <td>{seconds(p.duration_s)}</td>
-                <td
-                  className={
-                    (p.readout_to_qa_s ?? 0) > (p.budget_s ?? Infinity) ? 'error' : undefined
-                  }
-                  title={p.budget_s ? `budget ${seconds(p.budget_s)}` : undefined}
-                >
-                  {seconds(p.readout_to_qa_s)}
-                </td>
-                <td>
-                  <button
-                    className="btn small"
-                    aria-expanded={open === p.id}
-                    onClick={() => setOpen(open === p.id ? null : p.id)}
-                  >
-                    {open === p.id ? 'Hide' : 'Comments & logs'}
-                  </button>
-                </td>
-              </tr>
-              {open === p.id && (
-                <tr className="expanded">
-                  <td colSpan={COLUMNS.length + 2}>
-                    <ProcessPanel processId={p.id} />
+                    {seconds(p.readout_to_qa_s)}
+                  </td>
+                  <td>
+                    <button
+                      className="btn small"
+                      aria-expanded={open === p.id}
+                      onClick={() => setOpen(open === p.id ? null : p.id)}
+                    >
+                      {open === p.id ? 'Hide' : 'Comments & logs'}
+                    </button>
                   </td>
                 </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+                {open === p.id && (
+                  <tr className="expanded">
+                    <td colSpan={COLUMNS.length + 2}>
+                      <ProcessPanel processId={p.id} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {list.data?.count === 0 && <p className="muted">No process matches these filters.</p>}
       {list.data && (
         <Pagination
