@@ -7,13 +7,18 @@ be damaged there, then renamed into the data directory as the ICS does.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from astropy.io import fits
 
+from qlf.pipeline.executors.job import DEFAULT_JOB
 from qlf.sim.exposure import simulate_exposure
 from tests.pipeline.conftest import Recorder, dirs, make_daemon, wait_for  # noqa: F401
 
@@ -97,3 +102,64 @@ def rewrite(raw: Path, edit: Callable[[fits.HDUList], None]) -> None:
 
 def finished(recorder: Recorder, count: int) -> Callable[[], bool]:
     return lambda: len(recorder.of("process.finished")) >= count
+
+
+BACKEND = Path(__file__).resolve().parents[2]
+
+
+def database_url(port: int | None = None) -> str:
+    """The URL of the test database (through ``port`` if given, e.g. a proxy's)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{port or db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def spawn_daemon(dirs, transactional_db):  # noqa: F811
+    """Start ``tests.faults.run_daemon`` processes on the test database (Postgres: a process
+    of its own cannot share pytest's in-memory SQLite); every one is killed at the end."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the daemon process needs the test database on Postgres")
+    started: list[subprocess.Popen] = []
+
+    def spawn(job: str = "", *, db_port: int | None = None, pyro: bool = False, **env):
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("QLF_")}
+        environ.pop("REDIS_URL", None)
+        environ.update(
+            DJANGO_SETTINGS_MODULE="qlf.web.settings", DATABASE_URL=database_url(db_port),
+            QLF_SECRET_KEY="fault-tests", QLF_VAR_DIR=str(dirs["var"]),
+            QLF_DATA_DIR=str(dirs["data"]), QLF_SCRATCH_DIR=str(dirs["scratch"]),
+            QLF_CALIB_DIR=str(dirs["calib"]), QLF_SPECS_DIR=str(SPECS_MINI),
+            QLF_ARMS="b,r", QLF_SPECTROGRAPHS="0", QLF_WORKERS="2", QLF_POLL_S="0.05",
+            QLF_SETTLE_S="0.5", QLF_JOB_TIMEOUT_S="60", **env,
+        )  # fmt: skip
+        log = open(dirs["var"] / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
+        command = [sys.executable, "-m", "tests.faults.run_daemon", job or DEFAULT_JOB]
+        process = subprocess.Popen(
+            command + (["--pyro"] if pyro else []), env=environ, cwd=BACKEND,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        started.append(process)
+        return process
+
+    yield spawn
+    for process in started:
+        kill_group(process)
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process and everything it started (its session: the workers too)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(30)
+
+
+def daemon_log(dirs, index: int = 0) -> str:  # noqa: F811
+    return (dirs["var"] / f"daemon-{index}.log").read_text(errors="replace")
