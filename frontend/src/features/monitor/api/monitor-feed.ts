@@ -7,6 +7,7 @@ import { alarmKeys, type Ack } from '@/lib/queries/alarms';
 import { processKeys, recentProcessesOptions } from '@/lib/queries/processes';
 import type { PipelineStatus } from '@/lib/types';
 
+import { appendLogLines, replaceLogLines } from './camera-log';
 import { pipelineStatusKey, pipelineStatusOptions } from './pipeline';
 
 export type Alert = {
@@ -119,8 +120,15 @@ export function useMonitorFeed() {
         markAcked(event.payload as Ack);
         void client.invalidateQueries({ queryKey: alarmKeys.all });
       }
-      if (event.type === 'job.log' || event.type === 'log.lines')
-        void client.invalidateQueries({ queryKey: ['jobs'] });
+      if (event.type === 'job.log' || event.type === 'log.lines') {
+        // job.log carries a payload; log.lines (the reply to a subscription) its own fields.
+        const body = event.type === 'job.log' ? (event.payload ?? {}) : event;
+        const { process_id: pid, camera, lines } = body as Record<string, unknown>;
+        if (typeof pid === 'number' && typeof camera === 'string' && Array.isArray(lines)) {
+          const write = event.type === 'job.log' ? appendLogLines : replaceLogLines;
+          write(client, pid, camera, lines.map(String));
+        }
+      }
       if (
         event.type.startsWith('process.') ||
         event.type === 'job.step' ||

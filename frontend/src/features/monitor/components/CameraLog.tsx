@@ -1,15 +1,25 @@
 import { useEffect, useRef } from 'react';
 
 import { ErrorMessage } from '@/components/ui/Feedback';
-import { useJobLog } from '@/lib/queries/processes';
 import type { Job } from '@/lib/types';
 
-type Props = { job: Job | undefined; camera: string | null; pollMs: number | false };
+import { useCameraLog } from '../api/camera-log';
 
-/** The selected camera's log, followed while its job runs. */
-export function CameraLog({ job, camera, pollMs }: Props) {
+type Props = {
+  job: Job | undefined;
+  processId: number | null;
+  camera: string | null;
+  live: boolean;
+  pollMs: number | false;
+};
+
+/** The selected camera's log: its tail, then the lines the live feed pushes. */
+export function CameraLog({ job, processId, camera, live, pollMs }: Props) {
   const running = job?.status === 'running' || job?.status === 'queued';
-  const log = useJobLog(job?.id ?? null, running ? pollMs || 2000 : false);
+  const log = useCameraLog(processId, camera, job?.id ?? null, {
+    live,
+    pollMs: running ? pollMs || 2000 : false,
+  });
   const end = useRef<HTMLDivElement>(null);
   const count = log.data?.lines.length ?? 0;
   useEffect(() => {

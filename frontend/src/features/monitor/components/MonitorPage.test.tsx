@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { FakeSocket, installFakeSocket, mockApi } from '@/testing/api-mock';
@@ -136,4 +136,66 @@ test('with the websocket, status and alerts arrive live', async () => {
   expect(screen.getByRole('region', { name: 'Pipeline log' })).toHaveTextContent(
     'ALARM z7 NOISE_AMP out of range',
   );
+});
+
+test('with the websocket the camera log reads its tail once, then appends the pushed lines', async () => {
+  installFakeSocket(false);
+  const file = ['line 1', 'line 2'];
+  const { calls } = mockApi({
+    'GET /api/auth/me/': viewer,
+    'GET /api/pipeline/status/': { state: 'running', queue: [], current: 3 },
+    'GET /api/processes/recent/': [process],
+    'GET /api/processes/7/': processDetail(),
+    'GET /api/ql-mapping/': mapping,
+    'GET /api/jobs/14/log/': () => ({
+      body: { job_id: 14, camera: 'r3', next_offset: 0, lines: [...file] },
+    }),
+  });
+  const tails = () => calls.filter((c) => c.url.pathname === '/api/jobs/14/log/').length;
+  renderApp('/');
+  const status = await screen.findByRole('region', { name: 'Pipeline status' });
+  expect(await within(status).findByText('live')).toBeInTheDocument();
+  act(() => FakeSocket.last.receive({ type: 'hello', seq: null, last_seq: 40 }));
+  await userEvent.click(await screen.findByRole('gridcell', { name: /^r3:/ }));
+  const log = await screen.findByLabelText('log of r3');
+  await within(log).findByText(/line 2/);
+  expect(FakeSocket.last.sent).toContainEqual({ subscribe: 'log', process_id: 7, camera: 'r3' });
+
+  const push = (seq: number, camera: string, lines: string[]) =>
+    act(() =>
+      FakeSocket.last.receive({ seq, type: 'job.log', payload: { process_id: 7, camera, lines } }),
+    );
+  push(41, 'r3', ['line 3', 'line 4']);
+  push(42, 'b0', ['a b0 line']);
+  push(43, 'r3', ['line 5']);
+  // (the query cache tells the screen on its next tick)
+  await waitFor(() =>
+    expect(screen.getByLabelText('log of r3').textContent).toBe(
+      'line 1\nline 2\nline 3\nline 4\nline 5',
+    ),
+  );
+  expect(tails()).toBe(1); // pushed lines are appended, never re-read
+
+  // The subscription's snapshot of the file replaces the lines; later pushes follow it.
+  act(() =>
+    FakeSocket.last.receive({
+      type: 'log.lines',
+      process_id: 7,
+      camera: 'r3',
+      lines: ['line 4', 'line 5', 'line 6'],
+      last_seq: 43,
+    }),
+  );
+  push(44, 'r3', ['line 7']);
+  await waitFor(() =>
+    expect(screen.getByLabelText('log of r3').textContent).toBe('line 4\nline 5\nline 6\nline 7'),
+  );
+  expect(tails()).toBe(1);
+
+  // A gap in the feed: once live again, the tail is read once more (with what was written).
+  file.push('line 6', 'line 7', 'line 8');
+  act(() => FakeSocket.last.drop());
+  await within(status).findByText('live', {}, { timeout: 10000 });
+  await waitFor(() => expect(screen.getByLabelText('log of r3')).toHaveTextContent(/line 8$/));
+  expect(tails()).toBe(2);
 });

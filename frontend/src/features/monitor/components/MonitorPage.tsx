@@ -59,7 +59,13 @@ export function MonitorPage() {
       <CameraGrid jobs={process?.jobs ?? []} steps={steps} selected={camera} onSelect={setCamera} />
       <div className="monitor-logs">
         <PipelineLog lines={feed.lines} process={process} />
-        <CameraLog job={job} camera={camera} pollMs={feed.poll} />
+        <CameraLog
+          job={job}
+          processId={process?.id ?? null}
+          camera={camera}
+          live={socketState === 'live'}
+          pollMs={feed.poll}
+        />
       </div>
     </div>
   );
