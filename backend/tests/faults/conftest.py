@@ -137,8 +137,9 @@ def spawn_daemon(dirs, transactional_db):  # noqa: F811
             QLF_DATA_DIR=str(dirs["data"]), QLF_SCRATCH_DIR=str(dirs["scratch"]),
             QLF_CALIB_DIR=str(dirs["calib"]), QLF_SPECS_DIR=str(SPECS_MINI),
             QLF_ARMS="b,r", QLF_SPECTROGRAPHS="0", QLF_WORKERS="2", QLF_POLL_S="0.05",
-            QLF_SETTLE_S="0.5", QLF_JOB_TIMEOUT_S="60", **env,
+            QLF_SETTLE_S="0.5", QLF_JOB_TIMEOUT_S="60",
         )  # fmt: skip
+        environ.update(env)
         log = open(dirs["var"] / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
         command = [sys.executable, "-m", "tests.faults.run_daemon", job or DEFAULT_JOB]
         process = subprocess.Popen(
