@@ -4,9 +4,9 @@ The repository's HEAD is cloned into a temporary folder; ``./start.sh`` there ma
 virtual environment (pip's and npm's caches are reused: the packages still come from the
 project's pinned files), builds the web application, starts the embedded server on a free port
 and the demo night. The demo night must be processed (an exposure discovered, its process
-created), a second ``./start.sh`` must not start a second copy, and ``./stop.sh`` must leave no
-process of the clone behind. Everything runs in the clone's own folder and port, so it runs
-alongside the other tests.
+created), a second ``./start.sh`` must not start a second copy, ``./restartBackend.sh`` must
+start a new server, and ``./stop.sh`` must leave no process of the clone behind. Everything runs
+in the clone's own folder and port, so it runs alongside the other tests.
 """
 
 from __future__ import annotations
@@ -131,6 +131,14 @@ def test_start_processes_the_demo_night_and_stop_leaves_nothing(repo, tmp_path):
         assert again.returncode == 0, again.stderr
         assert "already running" in again.stdout
         assert (clone / "var" / "run" / "server.pid").read_text() == server_pid
+        assert len([p for p in _processes_of(clone) if " serve " in p]) == 1
+
+        restarted = subprocess.run(  # after a code change: a new server, same port
+            ["./restartBackend.sh"], cwd=clone, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert restarted.returncode == 0, restarted.stdout[-2000:] + restarted.stderr[-2000:]
+        assert (clone / "var" / "run" / "server.pid").read_text() != server_pid
+        assert _get(f"{url}/api/auth/me/")[0] == 200
         assert len([p for p in _processes_of(clone) if " serve " in p]) == 1
     finally:
         stopped = subprocess.run(
