@@ -65,7 +65,7 @@ running() {
 
 banner() {
   local url
-  url="$(cat "$run/server.url")"
+  url="$(cat "$run/server.url" 2>/dev/null || echo "http://$host:$port/")"
   cat <<EOT
 
 QLF is running: $url   (API: ${url}api/, docs: ${url}api/docs/)
