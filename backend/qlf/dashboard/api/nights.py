@@ -23,6 +23,8 @@ class NightOutput(serializers.Serializer):
 
 
 class NightListApi(APIView):
+    pagination_class = HistoryPagination  # pages in the schema too
+
     class FilterSerializer(NightRangeMixin):
         page = serializers.IntegerField(required=False, min_value=1)
         page_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
