@@ -65,6 +65,35 @@ async function checkNightSummary(page) {
   });
 }
 
+// Alarms & masks (issue 11, part A): an operator masks the known-bad camera r3 (ALARM in the
+// seed); the Monitor then shows r3 without its alarm, and the mask is listed and audited.
+async function checkMaskCamera(page) {
+  await check(
+    'an operator masks camera r3: it leaves ALARM, the mask is listed and audited',
+    async () => {
+      await page.goto(`${base}/alarms`); // from a fresh page, whatever the checks before left
+      const form = page.getByRole('form', { name: 'New mask' });
+      await form.getByLabel('Camera', { exact: true }).fill('r3');
+      await form.getByLabel('From night').fill('20261121');
+      await form.getByLabel('Reason').fill('r3 amp C noisy since the cooldown (e2e)');
+      await form.getByRole('button', { name: 'Mask' }).click();
+      const masks = page.getByRole('table', { name: 'Mask list' });
+      await masks.getByRole('cell', { name: 'r3', exact: true }).waitFor();
+      await page.getByRole('table', { name: 'Audit entries' }).getByText('mask.create').waitFor();
+      await page.screenshot({ path: `${shots}/qlf-alarms.png`, fullPage: true });
+      await page.getByRole('link', { name: 'Monitor' }).click();
+      await page.getByRole('gridcell', { name: /^r3: done, NORMAL/ }).waitFor();
+      const qa = await page.evaluate(
+        async (id) => (await fetch(`/api/processes/${id}/qa/?camera=r3`)).json(),
+        processId,
+      );
+      const [r3] = qa.cameras;
+      assert(r3.status === 'ALARM', `r3 QA record is ${r3.status}`);
+      assert(r3.effective_status === 'NORMAL', `r3 effective status is ${r3.effective_status}`);
+    },
+  );
+}
+
 const browser = await chromium.launch({
   executablePath,
   args: [
@@ -131,6 +160,8 @@ try {
   });
 
   await checkNightSummary(op);
+
+  await checkMaskCamera(op);
 
   const view = await signIn(browser, viewer, viewerPw);
   await check('a viewer sees no control button', async () => {

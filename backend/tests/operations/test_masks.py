@@ -108,7 +108,7 @@ def test_qa_api_marks_masked_elements_with_the_reason(users, clients):
     process = _ingest(alarm_qa())
     _mask(users["operator"], amp="A")
     answer = clients["viewer"].get(f"/api/processes/{process.pk}/qa/").json()
-    (camera,) = answer if isinstance(answer, list) else answer["cameras"]
+    (camera,) = answer["cameras"]
     assert camera["status"] == "ALARM" and camera["effective_status"] == "WARNING"
     assert [m["target"] for m in camera["masks"]] == ["r3 amp A"]
     bias = next(m for m in camera["steps"]["CHECK_CCDs"]["metrics"] if m["key"] == "BIAS_AMP")

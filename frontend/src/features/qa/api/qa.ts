@@ -3,7 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Page, Process, QaStatus } from '@/lib/types';
 
-export type QaElement = { index: string; value: number | null; status: QaStatus | null };
+export type QaElement = {
+  index: string;
+  value: number | null;
+  status: QaStatus | null;
+  /** The reason of the known-bad mask covering it (docs/operations.md), if any. */
+  masked?: string | null;
+};
 export type QaMetric = {
   key: string;
   value: unknown;

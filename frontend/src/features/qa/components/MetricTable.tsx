@@ -26,11 +26,12 @@ function Elements({ metric }: { metric: QaMetric }) {
       {metric.elements.map((e, i) => (
         <span
           key={`${e.index}-${i}`}
-          className={`element ${qaClass(e.status)}`}
-          title={`${e.index || metric.key}: ${e.status ?? 'no QA'}`}
+          className={`element ${qaClass(e.status)}${e.masked ? ' masked' : ''}`}
+          title={`${e.index || metric.key}: ${e.status ?? 'no QA'}${e.masked ? ` (masked: ${e.masked})` : ''}`}
         >
           {e.index ? <small>{e.index} </small> : null}
           {num(e.value, 3)}
+          {e.masked ? <small className="masked-mark"> masked</small> : null}
         </span>
       ))}
     </span>
