@@ -40,6 +40,54 @@ async function signIn(browser, user, password) {
   return page;
 }
 
+// Trend Analysis, Observing Conditions and Survey Report (issue 7): opened from shareable links
+// (filters in the URL) on the seeded night, each must draw the seeded data.
+async function checkAnalysisScreens(page) {
+  const night = 'from=2026-11-20&to=2026-11-22';
+  await check('Trend Analysis draws r3 noise per amp with its bands; amp C in ALARM', async () => {
+    await page.goto(`${base}/trends?key=NOISE_AMP&cameras=r3&${night}`);
+    const series = page.getByRole('table', { name: 'Series' });
+    await series.getByRole('rowheader', { name: 'r3 C' }).waitFor();
+    const names = await series.getByRole('rowheader').allTextContents();
+    assert(names.map((n) => n.trim()).join() === 'r3 A,r3 B,r3 C,r3 D', `series ${names}`);
+    const alarms = await series
+      .getByRole('row', { name: /r3 C/ })
+      .getByRole('cell')
+      .last()
+      .textContent();
+    assert(alarms === '1', `r3 C has ${alarms} ALARM`);
+    assert((await page.locator('.chart-points .marker').count()) === 4, 'not 4 points');
+    assert((await page.locator('.band-warning rect').count()) === 2, 'no WARNING bands');
+    await page
+      .getByLabel('Bands')
+      .getByText(/REF .* NORMAL .* WARNING/)
+      .waitFor();
+    await page.screenshot({ path: `${shots}/qlf-trends.png`, fullPage: true });
+  });
+  await check('Observing Conditions plots the exposure r3 measured', async () => {
+    await page.goto(`${base}/conditions?camera=r3&${night}`);
+    await page.getByText('1 exposure measured by r3.').waitFor();
+    const airmass = page.getByRole('img', { name: 'Airmass over time' });
+    assert((await airmass.locator('.marker').count()) === 1, 'no airmass point');
+    await page.getByRole('img', { name: /SKYCONT.* over time/ }).waitFor();
+    await page
+      .getByLabel('Fit')
+      .getByText(/needs two exposures/)
+      .waitFor();
+    await page.screenshot({ path: `${shots}/qlf-conditions.png`, fullPage: true });
+  });
+  await check('Survey Report places tile 1042 on the sky with its QA', async () => {
+    await page.goto(`${base}/survey?${night}`);
+    const tile = page.locator('[data-tile="1042"]');
+    await tile.waitFor();
+    const status = await tile.getAttribute('data-status');
+    assert(status === 'ALARM', `tile 1042 is ${status}`);
+    const flavors = page.getByRole('table', { name: 'Exposures per flavor' });
+    await flavors.getByRole('row', { name: 'science 1' }).waitFor();
+    await page.screenshot({ path: `${shots}/qlf-survey.png`, fullPage: true });
+  });
+}
+
 // Night summary (issue 11): the page of the seeded night and its self-contained HTML report.
 async function checkNightSummary(page) {
   await check('the Night Summary page summarises the night and downloads its report', async () => {
@@ -158,6 +206,8 @@ try {
       .first()
       .waitFor();
   });
+
+  await checkAnalysisScreens(op);
 
   await checkNightSummary(op);
 

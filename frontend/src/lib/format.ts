@@ -34,3 +34,8 @@ export function sig(value: number | null | undefined, digits = 4): string {
   if (abs !== 0 && (abs >= 1e6 || abs < 1e-4)) return value.toExponential(digits - 1);
   return String(Number(value.toPrecision(digits)));
 }
+
+/** `1 exposure`, `3 exposures`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 
-import { num, sig } from '@/lib/format';
+import { sig } from '@/lib/format';
 
 import { ChartAnnouncer, ChartTooltip } from './ChartTooltip';
 import { Marker, type MarkerStatus } from './markers';
@@ -28,7 +28,8 @@ type Props = {
   series: ChartSeries[];
   bands?: ChartBand[];
   lines?: ChartLine[];
-  /** Values the y axis must show (e.g. the WARNING limits). */
+  /** Values the axes must show (e.g. the WARNING limits, the ends of the chosen dates). */
+  xInclude?: number[];
   yInclude?: number[];
   /** The viewBox size: text keeps its size when the width matches the space on the page. */
   width?: number;
@@ -36,6 +37,8 @@ type Props = {
 };
 
 const M = { left: 70, right: 18, top: 12, bottom: 42 };
+const HALF_DAY = 43_200_000;
+const NONE: number[] = [];
 const BAND_TEXT = { normal: 'NORMAL', warning: 'WARNING', alarm: 'ALARM' } as const;
 
 type Flat = ChartPoint & { series: ChartSeries; px: number; py: number };
@@ -45,29 +48,42 @@ type Flat = ChartPoint & { series: ChartSeries; px: number; py: number };
  * tooltip that follows the pointer or, from the keyboard, the arrow keys (left / right).
  */
 export function PointChart(props: Props) {
-  const { label, xLabel, yLabel, xKind, series, bands = [], lines = [], yInclude = [] } = props;
+  const { label, xLabel, yLabel, xKind, series, bands = [], lines = [] } = props;
+  const { xInclude = NONE, yInclude = NONE } = props;
   const W = props.width ?? 900;
   const H = props.height ?? 300;
   const plot = { x0: M.left, x1: W - M.right, y0: H - M.bottom, y1: M.top };
 
   const { x, y, flat } = useMemo(() => {
     const all = series.flatMap((s) => s.points);
-    const xs = extent([...all.map((p) => p.x), ...lines.flatMap((l) => [l.x0, l.x1])]) ?? [0, 1];
+    const xs = extent([
+      ...all.map((p) => p.x),
+      ...xInclude,
+      ...lines.flatMap((l) => [l.x0, l.x1]),
+    ]) ?? [0, 1];
     const ys = extent([...all.map((p) => p.y), ...yInclude]) ?? [0, 1];
-    const x = linearScale(padded(xs, 0.02), [plot.x0, plot.x1]);
+    // One time only: half a day either side (a fraction of "ms since 1970" would be years).
+    const flatTime = xKind === 'time' && xs[0] === xs[1];
+    const x = linearScale(flatTime ? [xs[0] - HALF_DAY, xs[1] + HALF_DAY] : padded(xs, 0.02), [
+      plot.x0,
+      plot.x1,
+    ]);
     const y = linearScale(padded(ys), [plot.y0, plot.y1]);
     const flat: Flat[] = series
       .flatMap((s) => s.points.map((p) => ({ ...p, series: s, px: x(p.x), py: y(p.y) })))
       .sort((a, b) => a.x - b.x);
     return { x, y, flat };
-  }, [series, lines, yInclude, plot.x0, plot.x1, plot.y0, plot.y1]);
+  }, [series, lines, xInclude, yInclude, xKind, plot.x0, plot.x1, plot.y0, plot.y1]);
   const { svgRef, active, clear, onPointerMove, onKeyDown } = usePointCursor(flat, W, H);
   const current = active === null ? null : (flat[active] ?? null);
 
   const yTicks = niceTicks(y.domain[0], y.domain[1], 6);
   const time = xKind === 'time' ? timeTicks(x.domain[0], x.domain[1], 6) : null;
   const xTicks = time ? time.ticks : niceTicks(x.domain[0], x.domain[1], 8);
-  const xText = (v: number) => (time ? timeLabel(v, time.hours) : num(v));
+  const xText = (v: number) => (time ? timeLabel(v, time.hours) : sig(v));
+  // Labels at the ends stay inside the picture.
+  const anchor = (px: number) =>
+    px > plot.x1 - 45 ? 'end' : px < plot.x0 + 45 ? 'start' : 'middle';
   const clampY = (v: number) => Math.min(plot.y0, Math.max(plot.y1, y(v)));
 
   return (
@@ -126,7 +142,7 @@ export function PointChart(props: Props) {
             {xTicks.map((t) => (
               <g key={t}>
                 <line x1={x(t)} x2={x(t)} y1={plot.y0} y2={plot.y0 + 4} />
-                <text x={x(t)} y={plot.y0 + 17} textAnchor="middle">
+                <text x={x(t)} y={plot.y0 + 17} textAnchor={anchor(x(t))}>
                   {xText(t)}
                 </text>
               </g>

@@ -1,8 +1,8 @@
-import { DateRange, daysAgo } from '@/components/ui/DateRange';
+import { DateRange, daysAgo, rangeTimes } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { PointChart, type ChartSeries } from '@/components/ui/chart/PointChart';
 import { mjdToMs, nightToMs } from '@/components/ui/chart/scale';
-import { dateTime, num, sig } from '@/lib/format';
+import { dateTime, num, plural, sig } from '@/lib/format';
 import { CAMERAS } from '@/lib/instrument';
 import { linearFit } from '@/lib/stats';
 import { useUrlState } from '@/lib/url-state';
@@ -124,14 +124,19 @@ export function ConditionsPage() {
       {data && data.expid.length > 0 && (
         <>
           <p className="muted" role="status">
-            {data.expid.length} exposures
+            {plural(data.expid.length, 'exposure')}
             {state.camera ? ` measured by ${state.camera}` : ''}.
           </p>
           <div className="conditions-grid">
             <section className="panel" aria-label="Conditions over time">
               <h2>Over time</h2>
               {TIME_SERIES.filter((q) => quantities.includes(q)).map((q) => (
-                <TimeSeries key={q} data={data} quantity={q} />
+                <TimeSeries
+                  key={q}
+                  data={data}
+                  quantity={q}
+                  span={rangeTimes(state.from, state.to)}
+                />
               ))}
             </section>
             <Regression
@@ -148,7 +153,15 @@ export function ConditionsPage() {
   );
 }
 
-function TimeSeries({ data, quantity }: { data: Conditions; quantity: Quantity }) {
+function TimeSeries({
+  data,
+  quantity,
+  span,
+}: {
+  data: Conditions;
+  quantity: Quantity;
+  span: number[];
+}) {
   const t = times(data);
   const values = column(data, quantity);
   const points = values.flatMap((v, i) =>
@@ -164,6 +177,7 @@ function TimeSeries({ data, quantity }: { data: Conditions; quantity: Quantity }
       yLabel={AXIS[quantity]}
       xKind="time"
       series={series}
+      xInclude={span}
       width={620}
       height={200}
     />

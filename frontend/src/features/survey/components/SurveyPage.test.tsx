@@ -77,7 +77,7 @@ test('draws the tiles by QA status with counts per flavor and program', async ()
   fireEvent.keyDown(screen.getByRole('group', { name: /Tiles on the sky/ }), { key: 'ArrowRight' });
   // Tiles in RA order: the first is tile 8.
   expect(
-    await screen.findByText('Tile 8, RA 10°, Dec -20°, 1 exposures, 2026-11-21, QA NORMAL'),
+    await screen.findByText('Tile 8, RA 10°, Dec -20°, 1 exposure, 2026-11-21, QA NORMAL'),
   ).toBeInTheDocument();
 
   const user = userEvent.setup({ delay: null });

@@ -2,7 +2,7 @@ import { DateRange } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { QaBadge } from '@/components/ui/QaBadge';
 import { MARKER_LEGEND, type MarkerStatus } from '@/components/ui/chart/markers';
-import { night, num } from '@/lib/format';
+import { night, num, plural } from '@/lib/format';
 import type { QaStatus } from '@/lib/types';
 import { useUrlState } from '@/lib/url-state';
 
@@ -34,7 +34,7 @@ function skyTiles(survey: Survey): SkyTile[] {
         status,
         tip: [
           `RA ${num(ra, 3)}°, Dec ${num(dec, 3)}°`,
-          `${survey.exposures[i]} exposures, ${first === last ? first : `${first} – ${last}`}`,
+          `${plural(survey.exposures[i] ?? 0, 'exposure')}, ${first === last ? first : `${first} – ${last}`}`,
           `QA ${status === 'UNKNOWN' ? 'none' : status}`,
         ],
       },

@@ -1,5 +1,5 @@
 import { CameraPicker } from '@/components/ui/CameraPicker';
-import { DateRange, daysAgo } from '@/components/ui/DateRange';
+import { DateRange, daysAgo, rangeTimes } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { ChartLegend } from '@/components/ui/chart/ChartLegend';
 import { PointChart, type ChartLine } from '@/components/ui/chart/PointChart';
@@ -69,7 +69,8 @@ export function TrendsPage() {
   const bandOf = withBand.find((s) => s.id === state.band) ?? withBand[0];
   const band = bandOf?.band ?? null;
   const shared = band !== null && summary.every((s) => sameBand(s.band, band));
-  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  const span = rangeTimes(state.from, state.to);
+  const xs = [...series.flatMap((s) => s.points.map((p) => p.x)), ...span];
   const refLine: ChartLine[] =
     band && xs.length
       ? [
@@ -188,6 +189,7 @@ export function TrendsPage() {
             series={series}
             bands={band ? bandZones(band) : []}
             lines={refLine}
+            xInclude={span}
             yInclude={band ? band.warn : []}
           />
           <ChartLegend series={series} />
