@@ -1,19 +1,24 @@
 """``qlf bench camera``: CPU seconds per Quick Look step for one camera (DESIGN.md 9).
 
 Simulates one camera of the chosen profile and flavor (or uses ``--data``), runs it once to
-warm caches, then ``--repeat`` times, and reports the median CPU time of the whole camera and
-of each step against the 1.2 CPU-second budget of a full-size science camera.
+warm up (imports, the file in the page cache), then ``--repeat`` times, and reports the median
+CPU time (user + system) of the whole camera and of each step against the 1.2 CPU-second budget
+of a full-size science camera, PASS or FAIL, with the load average. Every timed run starts with
+an empty worker file cache (calibration and fibermap read again), as the first exposure of a
+night does.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from qlf.quicklook.io.file_cache import clear_file_cache
 from qlf.quicklook.runner import CameraTask, run_camera
 
 __all__ = ["add_arguments", "run"]
@@ -47,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         task = CameraTask(raw, args.camera, Path(tmp) / "scratch", calib_dir=data / "calib")
         run_camera(task)  # warm-up: imports, file cache
         totals, walls, steps = [], [], {}
+        load = os.getloadavg()[0]
         for _ in range(max(1, args.repeat)):
+            clear_file_cache()
             cpu0, wall0 = time.process_time(), time.perf_counter()
             result = run_camera(task)
             totals.append(time.process_time() - cpu0)
@@ -67,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
             statistics.median(totals) - sum(statistics.median(v) for v in steps.values()), 3
         ),
         "budget_cpu_s": BUDGET_CPU_S,
+        "load_average": round(max(load, os.getloadavg()[0]), 2),
     }
     over = report["cpu_s"] > BUDGET_CPU_S
+    report["verdict"] = "FAIL" if over else "PASS"
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -76,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  reading + setup   {report['reading_and_setup_cpu_s']:6.3f} CPU s")
         for name, cpu in report["steps_cpu_s"].items():
             print(f"  {name:<17} {cpu:6.3f} CPU s")
-        verdict = "OVER" if over else "within"
-        print(f"  total             {report['cpu_s']:6.3f} CPU s ({report['wall_s']:.3f} s wall), "
-              f"{verdict} the {BUDGET_CPU_S} s budget")  # fmt: skip
+        print(f"  total             {report['cpu_s']:6.3f} CPU s ({report['wall_s']:.3f} s wall)")
+        print(f"  {report['verdict']}: budget {BUDGET_CPU_S} CPU s "
+              f"(load average {report['load_average']} on {os.cpu_count()} cores)")  # fmt: skip
     return 1 if over and args.strict else 0

@@ -1,6 +1,7 @@
 """Loading one camera's calibration; a missing or unreadable part is recorded, not fatal here.
 
-Metrics that need the missing part fail with the recorded reason; the others still run.
+Metrics that need the missing part fail with the recorded reason; the others still run. Files
+are read once per process while unchanged (:mod:`qlf.quicklook.io.file_cache`).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qlf.quicklook.io.calib import calib_paths, read_ccd_calib, read_fiberflat, read_psf
+from qlf.quicklook.io.file_cache import cached_read
 from qlf.quicklook.products import CameraCalibration
 
 __all__ = ["load_calibration"]
@@ -30,7 +32,7 @@ def load_calibration(calib_dir: Path | str | None, camera: str) -> CameraCalibra
             calibration.missing[part] = f"{path} not found"
             continue
         try:
-            value = reader(path)
+            value = cached_read(path, reader)
         except (OSError, ValueError) as exc:
             calibration.missing[part] = str(exc)
             continue

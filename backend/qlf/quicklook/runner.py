@@ -28,6 +28,7 @@ from qlf import __version__
 from qlf.quicklook.calibration import load_calibration
 from qlf.quicklook.grading import UNKNOWN, element_statuses, metric_status, worst
 from qlf.quicklook.io.fibermap import read_fibermap
+from qlf.quicklook.io.file_cache import cached_read
 from qlf.quicklook.io.products_file import products_path, write_camera_products
 from qlf.quicklook.io.qa_json import qa_json_path, write_qa_json
 from qlf.quicklook.io.raw import open_raw
@@ -253,7 +254,7 @@ def _products(task: CameraTask, raw, frame) -> CameraProducts:
     fibermap = None
     if fibermap_path.exists():
         try:
-            fibermap = read_fibermap(fibermap_path)
+            fibermap = cached_read(fibermap_path, read_fibermap)  # shared by the cameras
         except ValueError as exc:
             log.error("%s: fibermap unusable: %s", frame.camera, exc)
     elif raw.flavor == "science":
