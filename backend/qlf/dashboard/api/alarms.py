@@ -41,7 +41,7 @@ class AlarmListApi(APIView):
         state = serializers.ChoiceField(choices=ALARM_STATES, default="all")
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=200)
 
-    @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FilterSerializer], responses=list[dict])  # newest first
     def get(self, request):
         return Response(alarm_list(**query(self.FilterSerializer, request)))
 

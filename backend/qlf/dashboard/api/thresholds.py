@@ -47,7 +47,7 @@ class ThresholdListApi(APIView):
         effective_night = NightField()
         reason = serializers.CharField(max_length=2000)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="threshold_list")
+    @extend_schema(responses=list[dict], operation_id="threshold_list")  # newest first
     def get(self, request):
         edits = {v.version: v for v in ThresholdVersion.objects.all()}
         return Response([_summary(v, edits) for v in reversed(threshold_versions())])
