@@ -8,6 +8,7 @@ import time
 
 from qlf.dashboard.models import Exposure, Job, Process
 from tests.faults.conftest import drop, finished, simulate, wait_for
+from tests.pipeline.rawfiles import write_raw
 
 
 def _in_order(recorder, expids: list[int]) -> None:
@@ -41,9 +42,8 @@ def test_fifty_exposures_while_stopped(dirs, make_daemon):
     daemon.start_background()
     expids = list(range(1, 51))
     past = time.time() - 60  # written while the pipeline was stopped, in any order
-    for expid in reversed(expids):  # tiny exposures: one camera each
-        raw = drop(dirs, simulate(dirs, expid, cameras=("b0",)))
-        os.utime(raw, (past, past))
+    for expid in reversed(expids):  # tiny exposures (tests/pipeline/rawfiles.py): one camera
+        write_raw(dirs["data"], expid=expid, cameras=("b0",), mtime=past)
     assert daemon.status()["state"] == "stopped" and not Exposure.objects.exists()
     daemon.start()
     wait_for(finished(recorder, 50), timeout=240)

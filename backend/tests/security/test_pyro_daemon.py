@@ -4,6 +4,7 @@ call without the HMAC key (nor with a wrong one, nor with the pickle serializer)
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def daemon(tmp_path_factory):
     root = tmp_path_factory.mktemp("pyro")
     env = {k: v for k, v in os.environ.items() if not k.startswith("QLF_") and k != "DATABASE_URL"}
@@ -42,7 +43,7 @@ def daemon(tmp_path_factory):
     log = open(root / "daemon.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "qlf.cli", "daemon", "--no-start", "--port", str(port)],
-        env=env, cwd=BACKEND, stdout=log, stderr=subprocess.STDOUT,
+        env=env, cwd=BACKEND, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     log.close()
     deadline = time.monotonic() + 60
@@ -51,7 +52,7 @@ def daemon(tmp_path_factory):
         assert time.monotonic() < deadline, "qlf daemon did not listen"
         time.sleep(0.1)
     yield port
-    process.terminate()
+    os.killpg(process.pid, signal.SIGKILL)  # it and its workers
     process.wait(30)
 
 
@@ -75,28 +76,21 @@ def _proxy(port: int, key: bytes | None, serializer: str = "serpent"):
     return proxy
 
 
-def test_the_right_key_is_answered(daemon):
+def test_only_the_key_holder_is_answered_on_the_loopback_only(daemon):
+    """One daemon for all the checks (starting one costs seconds)."""
     with _proxy(daemon, KEY.encode()) as proxy:
         assert proxy.status()["state"] == "stopped"
-
-
-@pytest.mark.parametrize("key", [None, b"", b"not-the-key", KEY.encode() + b"x"])
-def test_calls_without_the_key_are_refused(daemon, key):
-    with _proxy(daemon, key) as proxy, pytest.raises(Pyro4.errors.CommunicationError):
-        proxy.status()
-    with _proxy(daemon, KEY.encode()) as proxy:  # and the daemon is still there
-        assert proxy.status()["state"] == "stopped"
-
-
-def test_pickle_is_refused_even_with_the_key(daemon):
+    for key in (None, b"", b"not-the-key", KEY.encode() + b"x"):
+        with _proxy(daemon, key) as proxy, pytest.raises(Pyro4.errors.CommunicationError):
+            proxy.status()
     with (
         _proxy(daemon, KEY.encode(), serializer="pickle") as proxy,
         pytest.raises(Pyro4.errors.PyroError),
     ):
         proxy.stop()
+    with _proxy(daemon, KEY.encode()) as proxy:  # still serving, still stopped
+        assert proxy.status()["state"] == "stopped"
 
-
-def test_it_listens_on_the_loopback_only(daemon):
     assert _listening(daemon) == "0100007F"  # 127.0.0.1, not 0.0.0.0 nor an interface's
     others = {
         info[4][0]
