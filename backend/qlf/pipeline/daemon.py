@@ -9,6 +9,8 @@ Two ways to run it, one code path:
 
 Control calls (``start``, ``stop``, ``reset``, ``reprocess``) are executed by the loop's thread,
 between two turns, so only that thread ever writes to the database; ``status`` answers at once.
+``publish`` journals an event of the web server (``alert.acknowledged``) the same way, so the
+journal has one writer and its events commit in ``seq`` order.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from typing import Any
 from qlf.pipeline.config import PYRO_OBJECT_ID, PipelineConfig, read_config
 from qlf.pipeline.executors.job import DEFAULT_JOB
 
-__all__ = ["PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
+__all__ = ["WEB_EVENTS", "PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
 
 log = logging.getLogger("qlf.pipeline")
 _TURN_S = 0.1  # longest wait inside one turn: bounds the delay of control calls and events
 _ERROR_PAUSE_S = 2.0
+WEB_EVENTS = ("alert.acknowledged",)  # events the web server asks the daemon to publish
 
 
 def setup_django() -> None:
@@ -100,6 +103,10 @@ class PipelineDaemon:
 
     def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
         return self._call(lambda: self.scheduler.reprocess(int(expid), spec_version or None))
+
+    def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Journal and send one event from the loop's thread (between turns, in order)."""
+        return self._call(lambda: self.publisher.publish(type, payload), timeout=10.0)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -244,6 +251,11 @@ class PipelineService:
             return _plain(self._daemon.reprocess(int(expid), spec_version))
         except ApplicationError as exc:  # a client error, not a transport failure
             return {"queued": None, "detail": exc.message}
+
+    def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if type not in WEB_EVENTS or not isinstance(payload, dict):
+            return {"seq": None, "detail": f"events the web may publish: {', '.join(WEB_EVENTS)}"}
+        return _plain(self._daemon.publish(type, payload))
 
 
 def pyro_daemon(daemon: PipelineDaemon):

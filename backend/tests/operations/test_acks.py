@@ -9,7 +9,10 @@ from django.utils import timezone
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import AlertAck, AuditEntry, Event
 from qlf.dashboard.services.alert_acks import alert_acknowledge
+from qlf.dashboard.services.pipeline_control import pipeline_attach
+from qlf.pipeline.daemon import PipelineService
 from tests.operations.ops_fixtures import clients, users  # noqa: F401
+from tests.pipeline.conftest import config, dirs, make_daemon, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +43,48 @@ def test_acknowledging_records_audits_and_publishes(users, django_capture_on_com
         f"alert {alert.seq}",
         "otto",
     )
+
+
+def test_the_daemon_publishes_the_acknowledgement_when_it_runs(
+    users, django_capture_on_commit_callbacks
+):
+    """The journal keeps one writer (the daemon's loop) whenever a daemon answers."""
+    published = []
+
+    class Daemon:
+        def publish(self, type, payload):
+            published.append((type, payload["seq"], payload["note"]))
+            return {"seq": 99, "type": type, "payload": payload}
+
+    alert = _alert()
+    pipeline_attach(Daemon())
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            alert_acknowledge(seq=alert.seq, note="seen", user=users["operator"])
+    finally:
+        pipeline_attach(None)
+    assert published == [("alert.acknowledged", alert.seq, "seen")]
+    assert not Event.objects.filter(type="alert.acknowledged").exists()  # not journalled twice
+
+
+def test_the_daemon_loop_journals_and_sends_a_web_event(make_daemon):
+    daemon, recorder = make_daemon(autostart=False)
+    daemon.start_background()
+    message = daemon.publish("alert.acknowledged", {"seq": 3, "note": "seen"})  # from this thread
+    assert Event.objects.get(seq=message["seq"]).type == "alert.acknowledged"
+    wait_for(lambda: recorder.of("alert.acknowledged"))
+    assert recorder.of("alert.acknowledged")[0]["payload"] == {"seq": 3, "note": "seen"}
+
+
+def test_over_pyro_the_web_may_publish_acknowledgements_only():
+    class Daemon:
+        def publish(self, type, payload):
+            return {"seq": 7, "type": type, "payload": payload}
+
+    service = PipelineService(Daemon())
+    assert service.publish("alert.acknowledged", {"seq": 3})["seq"] == 7
+    refused = service.publish("pipeline.status", {"state": "stopped"})
+    assert refused["seq"] is None and "alert.acknowledged" in refused["detail"]
 
 
 def test_acknowledging_twice_or_a_non_alert_fails(users):

@@ -18,6 +18,7 @@ __all__ = [
     "ACTIONS",
     "pipeline_action",
     "pipeline_attach",
+    "pipeline_publish",
     "pipeline_reprocess",
     "pipeline_status",
 ]
@@ -48,6 +49,11 @@ def pipeline_action(*, action: str, confirm: bool = False) -> dict[str, Any]:
 def pipeline_reprocess(*, expid: int, spec_version: str | None = None) -> dict[str, Any]:
     """Queue a new process of ``expid``; ``spec_version`` picks the thresholds that grade it."""
     return _call("reprocess", expid, spec_version) if spec_version else _call("reprocess", expid)
+
+
+def pipeline_publish(*, type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Have the daemon journal and send a live event of the web server (one journal writer)."""
+    return _call("publish", type, payload)
 
 
 def _call(method: str, *args) -> dict[str, Any]:
