@@ -11,7 +11,7 @@ from pathlib import Path
 from qlf.pipeline.executors.job import execute_job
 from tests.pipeline.jobs import slow_steps
 
-__all__ = ["disk_full_for_r0_of_1", "hang_r0_of_1", "slow_steps"]
+__all__ = ["disk_full_for_r0_of_1", "gated_steps", "hang_r0_of_1", "slow_steps"]
 
 
 def _r0_of_1(spec) -> bool:
@@ -43,3 +43,18 @@ def disk_full_for_r0_of_1(spec, emit):
         return execute_job(spec, emit)
     finally:
         builtins.open = io.open = real_open
+
+
+def gated_steps(spec, emit):
+    """The real job, whose first step waits until the file ``gate`` exists in the scratch
+    directory: a test acts while every camera is surely still running (no timing involved)."""
+    gate = Path(spec["scratch_dir"]) / "gate"
+
+    def held(event):
+        emit(event)
+        if event.get("type") == "step" and event.get("state") == "started":
+            deadline = time.monotonic() + 120
+            while not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    return execute_job(spec, held)

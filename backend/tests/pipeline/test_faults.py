@@ -144,7 +144,9 @@ def test_unexpected_error_in_the_loop_is_survived(dirs, make_daemon, monkeypatch
 
 def test_start_while_stopping_goes_on_with_the_exposure(dirs, make_daemon):
     write_raw(dirs["data"], expid=1, cameras=CAMERAS, mtime=time.time() - 60)
-    daemon, recorder = make_daemon(job_function="tests.pipeline.jobs:slow_steps")
+    # The first step of every camera waits for a gate file: when the first step starts, two
+    # cameras are surely running (a paced job could finish under load before the stop).
+    daemon, recorder = make_daemon(job_function="tests.faults.jobs:gated_steps")
 
     done = []
 
@@ -154,6 +156,7 @@ def test_start_while_stopping_goes_on_with_the_exposure(dirs, make_daemon):
             daemon.stop()
             assert daemon.scheduler.state == "stopping"
             daemon.start()
+            (dirs["scratch"] / "gate").touch()
 
     daemon.publisher.listeners.append(stop_then_start)
     daemon.run(until=_count(recorder, "process.finished"), timeout=60)
