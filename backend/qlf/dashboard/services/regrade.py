@@ -28,7 +28,7 @@ from qlf.quicklook.regrade import regrade_qa
 
 __all__ = ["MAX_EXPOSURES", "regrade_apply", "regrade_preview"]
 
-MAX_EXPOSURES = 2000  # one request; a longer history is re-graded range by range
+MAX_EXPOSURES = 150  # per request (about a night): applying costs one ingestion per camera
 log = logging.getLogger("qlf.dashboard")
 
 
@@ -41,33 +41,41 @@ class _Regraded:
 
 def regrade_preview(*, version: str, night_from: int, night_to: int | None = None) -> dict:
     """What re-grading the nights with ``version`` would change (nothing is written)."""
-    plan = list(_plan(version, night_from, night_to))
-    return _report(version, night_from, night_to, plan)
+    report = _Report(version, night_from, night_to)
+    for process, regraded in _plan(version, night_from, night_to):
+        report.add(process, regraded)
+    return report.answer()
 
 
 def regrade_apply(*, version: str, night_from: int, night_to: int | None = None, user) -> dict:
-    """Re-grade the nights with ``version``: QA files, jobs, metric rows, statuses."""
-    plan = list(_plan(version, night_from, night_to))
-    report = _report(version, night_from, night_to, plan)
-    with transaction.atomic():
-        for process, regraded in plan:
+    """Re-grade the nights with ``version``: QA files, jobs, metric rows, statuses.
+
+    One transaction per exposure (its cameras and its process's version), its QA files
+    rewritten once it committed; one exposure at a time in memory.
+    """
+    report = _Report(version, night_from, night_to)
+    for process, regraded in _plan(version, night_from, night_to):
+        with transaction.atomic():
             for r in regraded:
                 job_ingest_qa(process_id=process.pk, qa=r.document, qa_path=r.job.qa_path)
             Process.objects.filter(pk=process.pk).update(spec_version=version)
-        audit_record(
-            user=user,
-            action="regrade.apply",
-            target=f"threshold {version}",
-            detail={k: report[k] for k in ("night_from", "night_to", "exposures", "cameras")}
-            | {"changed_exposures": len(report["changed"])},
-        )
-    for _, regraded in plan:  # the files follow the database once it committed
         for r in regraded:
             _write_file(r)
-    return report
+        report.add(process, regraded)
+    answer = report.answer()
+    audit_record(
+        user=user,
+        action="regrade.apply",
+        target=f"threshold {version}",
+        detail={k: answer[k] for k in ("night_from", "night_to", "exposures", "cameras")}
+        | {"changed_exposures": len(answer["changed"])},
+    )
+    return answer
 
 
 def _plan(version: str, night_from: int, night_to: int | None) -> Iterator[tuple[Process, list]]:
+    """The latest process of each exposure of the nights, with its re-graded documents (lazily:
+    one exposure at a time)."""
     spec = threshold_get(version=version)
     versions = {v.version: v for v in threshold_versions()}
     latest = Process.objects.filter(night__gte=night_from)
@@ -88,18 +96,26 @@ def _plan(version: str, night_from: int, night_to: int | None) -> Iterator[tuple
         yield process, regraded
 
 
-def _report(version, night_from, night_to, plan) -> dict:
-    changed = []
-    for process, regraded in plan:
+class _Report:
+    """The answer: how many exposures and cameras, and those whose effective status changes."""
+
+    def __init__(self, version: str, night_from: int, night_to: int | None):
+        self.version, self.night_from, self.night_to = version, night_from, night_to
+        self.exposures = self.cameras = 0
+        self.changed: list[dict] = []
+
+    def add(self, process: Process, regraded: list[_Regraded]) -> None:
+        self.exposures += 1
+        self.cameras += len(regraded)
         cameras = [
             {"camera": r.job.camera, "before": r.job.qa_status, "after": r.after}
             for r in regraded
             if r.after != r.job.qa_status
         ]
         if not cameras:
-            continue
+            return
         after = {**process.qa_summary, **{c["camera"]: c["after"] for c in cameras}}
-        changed.append(
+        self.changed.append(
             {
                 "expid": process.exposure_id,
                 "night": process.night,
@@ -110,14 +126,16 @@ def _report(version, night_from, night_to, plan) -> dict:
                 "cameras": cameras,
             }
         )
-    return {
-        "version": version,
-        "night_from": night_from,
-        "night_to": night_to,
-        "exposures": len(plan),
-        "cameras": sum(len(r) for _, r in plan),
-        "changed": changed,
-    }
+
+    def answer(self) -> dict:
+        return {
+            "version": self.version,
+            "night_from": self.night_from,
+            "night_to": self.night_to,
+            "exposures": self.exposures,
+            "cameras": self.cameras,
+            "changed": self.changed,
+        }
 
 
 def _write_file(r: _Regraded) -> None:
