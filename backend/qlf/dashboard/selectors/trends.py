@@ -69,27 +69,43 @@ def trend_get(
 
 
 def _bands(exposures, key: str, cameras: list[str]) -> dict[tuple[str, str], dict]:
-    """(camera, index) → band of the newest exposure of each camera (one index probe each)."""
-    newest = {}
-    for camera in cameras:
-        row = (
-            exposures.filter(camera=camera)
-            .order_by("-night", "-mjd", "-expid")
-            .values_list("job_id", "step", "expid")
-            .first()
-        )
-        if row:
-            newest[row[0]] = (camera, *row[1:])
+    """(camera, index) → band of the newest exposure of each camera."""
+    newest = _newest(exposures, cameras)
     bands: dict[tuple[str, str], dict] = {}
     for step in {step for _, step, _ in newest.values()}:
-        jobs = Job.objects.filter(pk__in=[j for j, v in newest.items() if v[1] == step])
-        for job_id, amps, params in jobs.values_list(
+        cameras_of: dict[int, list[str]] = {}
+        for camera, (job_id, s, _) in newest.items():
+            if s == step:
+                cameras_of.setdefault(job_id, []).append(camera)
+        rows = Job.objects.filter(pk__in=cameras_of).values_list(
             "pk", "qa__AMPS", f"qa__TASKS__{step}__PARAMS"
-        ):
-            camera, _, expid = newest[job_id]
-            for index, band in _element_bands(params or {}, key, amps or []).items():
-                bands[(camera, index)] = {**band, "expid": expid}
+        )
+        for job_id, amps, params in rows:
+            elements = _element_bands(params or {}, key, amps or [])
+            for camera in cameras_of[job_id]:
+                expid = newest[camera][2]
+                for index, band in elements.items():
+                    bands[(camera, index)] = {**band, "expid": expid}
     return bands
+
+
+_PROBE = "__camera__"
+
+
+def _newest(exposures, cameras: list[str]) -> dict[str, tuple[int, str, int]]:
+    """camera → (job id, step, expid) of its newest value: a backward probe of the trend index
+    per camera, one SQL statement compiled once and run for each camera."""
+    probe = exposures.filter(camera=_PROBE).order_by("-night", "-mjd")  # index order: no sort
+    sql, params = probe.values_list("job_id", "step", "expid")[:1].query.sql_with_params()
+    slot = list(params).index(_PROBE)
+    newest = {}
+    with connection.cursor() as cursor:
+        for camera in cameras:
+            cursor.execute(sql, [*params[:slot], camera, *params[slot + 1 :]])
+            row = cursor.fetchone()
+            if row:
+                newest[camera] = tuple(row)
+    return newest
 
 
 def _element_bands(params: dict, key: str, amps: list[str]) -> dict[str, dict]:
