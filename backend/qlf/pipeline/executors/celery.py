@@ -17,10 +17,10 @@ import uuid
 from typing import Any
 
 import redis
-from celery.signals import task_failure
+from celery.signals import task_failure, worker_process_init
 
 from qlf.celery import app
-from qlf.pipeline.executors.job import DEFAULT_JOB, resolve_job
+from qlf.pipeline.executors.job import DEFAULT_JOB, resolve_job, warm_up
 
 __all__ = ["CeleryExecutor", "camera_job"]
 
@@ -45,6 +45,11 @@ def camera_job(job_id: str, spec: dict[str, Any], reply_to: str, job_function: s
         send({"kind": "failed", "job": job_id, "error": f"{type(exc).__name__}: {exc}"})
     else:
         send({"kind": "result", "job": job_id, "result": result})
+
+
+@worker_process_init.connect
+def _prepare_worker_process(**_):
+    warm_up()  # as the local pool's workers: imports once, freed memory kept between cameras
 
 
 @task_failure.connect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,10 @@ def execute_job(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
         mapping_dir=path("mapping_dir"),
         spec=spec.get("spec"),
     )
+    cpu0 = time.process_time()
     result = run_camera(task, on_event=emit)
     return {
+        "cpu_s": round(time.process_time() - cpu0, 4),  # the worker's CPU for the whole camera
         "camera": result.camera,
         "night": result.night,
         "expid": result.expid,
@@ -75,5 +78,10 @@ def resolve_job(name: str) -> Callable[[dict[str, Any], Emit], dict[str, Any]]:
 
 
 def warm_up() -> None:
-    """Import the science stack once per worker, before the first job arrives."""
+    """Prepare a worker process once, before the first job arrives: the science stack
+    imported, and freed memory kept for the next camera (no page faults, see
+    :mod:`qlf.quicklook.worker_memory`)."""
     import qlf.quicklook.runner  # noqa: F401
+    from qlf.quicklook.worker_memory import keep_freed_memory
+
+    keep_freed_memory()
