@@ -14,6 +14,8 @@ export type ChartSeries = {
   color: string;
   points: ChartPoint[];
   line?: boolean;
+  /** Drawn thicker (e.g. the series whose bands are shown). */
+  strong?: boolean;
 };
 /** A horizontal zone of the y axis (±Infinity reaches the edge of the plot). */
 export type ChartBand = { from: number; to: number; kind: 'normal' | 'warning' | 'alarm' };
@@ -167,7 +169,7 @@ export function PointChart(props: Props) {
             s.line && s.points.length > 1 ? (
               <path
                 key={`line-${s.id}`}
-                className="series-line"
+                className={s.strong ? 'series-line strong' : 'series-line'}
                 stroke={s.color}
                 d={[...s.points]
                   .sort((a, b) => a.x - b.x)

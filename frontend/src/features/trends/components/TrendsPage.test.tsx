@@ -102,9 +102,15 @@ test('draws each series with its values, statuses and the WARNING / ALARM bands'
   expect(normal.height).toBeCloseTo(warnHigh.height * 6, 5); // 3.0 wide against 0.5
   expect(screen.getAllByText('WARNING', { selector: '.band text' })).toHaveLength(2);
 
+  // The series whose bands are drawn stands out (the bands differ between series).
+  const strong = () =>
+    [...document.querySelectorAll('.series-line.strong')].map((l) => l.getAttribute('stroke'));
+  expect(strong()).toEqual(['#56b4e9']); // b0 A, the first colour
+
   const user = userEvent.setup({ delay: null });
   await user.selectOptions(screen.getByLabelText('Bands of'), 'r3-A');
   expect(screen.getByLabelText('Bands')).toHaveTextContent('Bands of r3 A: REF 3.1');
+  expect(strong()).toEqual(['#cc79a7']); // r3 A, the third
   expect(document.querySelector('.band-warning[data-from="4.6"]')).not.toBeNull();
 
   // Elements: only amp A.

@@ -186,7 +186,7 @@ export function TrendsPage() {
             }
             yLabel={yLabel}
             xKind="time"
-            series={series}
+            series={shared ? series : series.map((s) => ({ ...s, strong: s.id === bandOf?.id }))}
             bands={band ? bandZones(band) : []}
             lines={refLine}
             xInclude={span}
