@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../api-client';
 
@@ -18,6 +18,26 @@ export const alarmKeys = {
   list: (state: string) => ['alarms', 'list', state] as const,
   audit: ['alarms', 'audit'] as const,
 };
+
+/** An alert of the journal with its acknowledgement (GET alarms/). */
+export type Alarm = {
+  seq: number;
+  time: string;
+  level: 'WARNING' | 'ALARM' | string;
+  camera: string;
+  expid: number | null;
+  text: string;
+  ack: Ack | null;
+};
+
+/** The newest alerts, acknowledged or not: the Monitor matches its alerts to them. */
+export function recentAlarmsOptions(pollMs: number | false = false) {
+  return queryOptions({
+    queryKey: alarmKeys.list('recent'),
+    queryFn: () => api.get<Alarm[]>('alarms/', { state: 'all', limit: 100 }),
+    refetchInterval: pollMs,
+  });
+}
 
 /** Acknowledge the alert event `seq` with a note (operators); shared by Monitor and Alarms. */
 export function useAcknowledge() {

@@ -1,19 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import { alarmKeys, type Ack } from '@/lib/queries/alarms';
+import { alarmKeys, type Alarm } from '@/lib/queries/alarms';
 
 export type AlarmState = 'all' | 'open' | 'acknowledged';
 
-export type Alarm = {
-  seq: number;
-  time: string;
-  level: 'WARNING' | 'ALARM' | string;
-  camera: string;
-  expid: number | null;
-  text: string;
-  ack: Ack | null;
-};
+export type { Alarm };
 
 export type Mask = {
   id: number;

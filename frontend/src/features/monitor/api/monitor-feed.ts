@@ -102,6 +102,7 @@ export function useMonitorFeed() {
         setLines((old) => [...old.slice(-MAX_LINES + 1), line]);
       }
       if (event.type === 'alert') {
+        void client.invalidateQueries({ queryKey: alarmKeys.all }); // its seq, for acknowledging
         const level = p<string>(event, 'level') === 'ALARM' ? 'ALARM' : 'WARNING';
         setAlerts((old) => [
           {

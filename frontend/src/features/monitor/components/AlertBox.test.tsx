@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { FakeSocket, installFakeSocket, mockApi } from '@/testing/api-mock';
@@ -15,8 +15,9 @@ const ack = {
   time: '2026-11-22T03:20:00Z',
 };
 
-function monitorApi(me: object) {
+function monitorApi(me: object, alarms: object[] = []) {
   return mockApi({
+    'GET /api/alarms/': alarms,
     'GET /api/auth/me/': me,
     'GET /api/pipeline/status/': { state: 'idle', queue: [], current: null },
     'GET /api/processes/recent/': [process],
@@ -83,4 +84,27 @@ test('an acknowledgement made elsewhere arrives live; viewers cannot acknowledge
   });
   expect(within(item).getByText(/otto: z7 amp B known bad/)).toBeInTheDocument();
   expect(item).toHaveClass('alert-acked');
+});
+
+test('after a reload, alerts of the shown exposure are matched to the journal and its acks', async () => {
+  installFakeSocket(true); // polling: the alert box derives its alerts from the process
+  const { calls } = monitorApi(operator, [
+    { seq: 31, time: '2026-11-22T03:17:00Z', level: 'WARNING', camera: 'b5', expid: 3,
+      text: 'b5 of 3: WARNING', ack: null },
+    { seq: 30, time: '2026-11-22T03:16:00Z', level: 'ALARM', camera: 'r3', expid: 3,
+      text: 'r3 of 3: ALARM', ack: { ...ack, seq: 30, camera: 'r3', expid: 3, note: 'r3 known' } },
+  ]); // prettier-ignore
+  renderApp('/');
+  const box = await screen.findByRole('region', { name: 'Alerts' });
+  const r3 = (await within(box).findByText(/otto: r3 known/)).closest('li')!;
+  expect(r3).toHaveTextContent('ALARM r3 #3');
+  expect(r3).toHaveClass('alert-acked');
+  const b5 = within(box).getByText('b5', { exact: false }).closest('li')!;
+  expect(b5).toHaveClass('alert-flash');
+  const user = userEvent.setup({ delay: null });
+  await user.click(within(b5).getByRole('button', { name: 'Acknowledge WARNING b5 #3' }));
+  await user.type(within(b5).getByLabelText('Acknowledgement note'), 'fiber 2 dead');
+  await user.click(within(b5).getByRole('button', { name: 'Acknowledge' }));
+  await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+  expect(calls.find((c) => c.method === 'POST')!.url.pathname).toBe('/api/alarms/31/ack/');
 });

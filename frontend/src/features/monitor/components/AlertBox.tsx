@@ -1,8 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 
 import { AckForm } from '@/components/ui/AckForm';
 import { useIsOperator } from '@/lib/auth';
-import type { Ack } from '@/lib/queries/alarms';
+import { recentAlarmsOptions, type Ack, type Alarm } from '@/lib/queries/alarms';
 import type { ProcessDetail } from '@/lib/types';
 
 import type { Alert } from '../api/monitor-feed';
@@ -38,6 +39,15 @@ export function alertsOf(process: ProcessDetail | undefined): Alert[] {
     });
 }
 
+/** The journal's alert behind an alert of the box: by seq, else by camera, exposure, level. */
+function journalled(a: Alert, recent: Alarm[] | undefined): Alarm | undefined {
+  return recent?.find((r) =>
+    a.seq != null
+      ? r.seq === a.seq
+      : r.camera === (a.camera ?? '') && r.expid === a.expid && r.level === a.level,
+  );
+}
+
 type Props = {
   live: Alert[];
   process: ProcessDetail | undefined;
@@ -49,12 +59,16 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
   const [sound, setSound] = useState(false);
   const [acking, setAcking] = useState<number | null>(null);
   const operator = useIsOperator();
+  const recent = useQuery(recentAlarmsOptions()).data;
   const derived = alertsOf(process).filter(
     (a) => !live.some((l) => l.camera === a.camera && l.expid === a.expid),
   );
-  const alerts = [...live, ...derived].sort((a, b) =>
-    a.level === b.level ? 0 : a.level === 'ALARM' ? -1 : 1,
-  );
+  const alerts = [...live, ...derived]
+    .map((a) => {
+      const found = journalled(a, recent); // acknowledged here or elsewhere, before or now
+      return { ...a, seq: a.seq ?? found?.seq ?? null, ack: a.ack ?? found?.ack ?? null };
+    })
+    .sort((a, b) => (a.level === b.level ? 0 : a.level === 'ALARM' ? -1 : 1));
   const heard = useRef(new Set<string>());
   useEffect(() => {
     for (const a of alerts) {
