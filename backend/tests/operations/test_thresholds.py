@@ -54,6 +54,7 @@ def test_a_version_copies_the_one_in_force_and_changes_one_entry(users, factory_
         ({"ref": "calib:gain"}, "ref"),
         ({"ref": {"r3": "high"}}, "ref"),
         ({"key": "bias amp"}, "key"),
+        ({"key": "BIAS_AMPS"}, "key"),  # no such metric
     ],
 )
 def test_invalid_changes_are_refused(users, change, field):

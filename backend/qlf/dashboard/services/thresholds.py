@@ -15,6 +15,7 @@ from qlf.dashboard.models import Process, ThresholdVersion
 from qlf.dashboard.selectors.mapping import FLAVORS
 from qlf.dashboard.selectors.thresholds import threshold_get, threshold_in_force
 from qlf.dashboard.services.audit import audit_record
+from qlf.quicklook.qa.registry import all_metrics
 from qlf.quicklook.specs import SpecVersion
 
 __all__ = ["process_threshold", "spec_document", "threshold_version_create"]
@@ -40,6 +41,8 @@ def threshold_version_create(
     """A new version: the one in force on ``effective_night`` with ``key``/``selector`` set."""
     _check(key, selector, ref, normal_range, warn_range, reason)
     base = threshold_in_force(night=effective_night)
+    if key not in base.metrics and key not in _metric_keys():
+        raise ApplicationError(f"no QA metric has the key {key!r}", extra={"field": "key"})
     metrics = copy.deepcopy(base.metrics)
     before = metrics.get(key, {}).get(selector)
     after = {"REF": ref, "NORMAL_RANGE": list(normal_range), "WARN_RANGE": list(warn_range)}
@@ -115,6 +118,10 @@ def _check(key, selector, ref, normal_range, warn_range, reason) -> None:
         )
     if not reason or not reason.strip():
         raise ApplicationError("a threshold change needs a reason", extra={"field": "reason"})
+
+
+def _metric_keys() -> set[str]:
+    return {metric.key for metric in all_metrics().values()}
 
 
 def _number(value) -> bool:
