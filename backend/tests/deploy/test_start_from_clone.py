@@ -74,9 +74,10 @@ def _wait_for(what: str, predicate, timeout_s: float, log: Path):
         value = predicate()
         if value:
             return value
-        time.sleep(1)
-    tail = log.read_text()[-3000:] if log.exists() else "(no log)"
-    raise AssertionError(f"{what}: not within {timeout_s} s; server log ends:\n{tail}")
+        time.sleep(2)
+    lines = log.read_text().splitlines() if log.exists() else ["(no log)"]
+    story = "\n".join(line for line in lines if '] "GET /api/' not in line)[-4000:]
+    raise AssertionError(f"{what}: not within {timeout_s} s; the server log says:\n{story}")
 
 
 def test_start_processes_the_demo_night_and_stop_leaves_nothing(repo, tmp_path):
