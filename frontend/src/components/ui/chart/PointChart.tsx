@@ -119,8 +119,14 @@ export function PointChart(props: Props) {
                   data-to={band.to}
                 >
                   <rect x={plot.x0} width={plot.x1 - plot.x0} y={top} height={bottom - top} />
-                  {bottom - top >= 12 && (
-                    <text x={plot.x1 - 6} y={top + 11} textAnchor="end">
+                  {bottom - top >= 7 && (
+                    // The zone's name in it (smaller in a thin zone): colour is not the only sign.
+                    <text
+                      x={plot.x1 - 6}
+                      y={bottom - top >= 14 ? top + 12 : (top + bottom) / 2 + 3}
+                      fontSize={Math.min(11, bottom - top - 1)}
+                      textAnchor="end"
+                    >
                       {BAND_TEXT[band.kind]}
                     </text>
                   )}
