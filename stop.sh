@@ -34,7 +34,8 @@ for name in "${names[@]}"; do
     echo "stopped $name (pid $pid)"
     stopped=1
   fi
-  kill -KILL -- "-$pid" 2>/dev/null # whatever of its group is left (pool workers)
+  # Whatever of its group is left (pool workers), if the group is still ours (ids are reused).
+  if pgrep -g "$pid" -f qlf >/dev/null 2>&1; then kill -KILL -- "-$pid" 2>/dev/null; fi
   rm -f "$pidfile"
   [ "$name" != server ] || rm -f "$run/server.url"
 done
