@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --check) check_only=1; shift ;;
     --config) CONFIG="$2"; shift 2 ;;
     --env-file) ENV_FILE="$2"; shift 2 ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
     --*)
       [ $# -ge 2 ] || { echo "$1 needs a value (see ./configure.sh --help)" >&2; exit 2; }

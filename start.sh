@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --demo-profile) profile="$2"; shift 2 ;;
     --docker) mode=docker; shift ;;
     --no-build) build=0; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see ./start.sh --help)" >&2; exit 2 ;;
   esac
 done
