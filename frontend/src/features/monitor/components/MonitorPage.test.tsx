@@ -195,7 +195,8 @@ test('with the websocket the camera log reads its tail once, then appends the pu
   // A gap in the feed: once live again, the tail is read once more (with what was written).
   file.push('line 6', 'line 7', 'line 8');
   act(() => FakeSocket.last.drop());
-  await within(status).findByText('live', {}, { timeout: 10000 });
+  // The socket reconnects after its back-off (1 s): generous time on a busy machine.
+  await waitFor(() => expect(tails()).toBe(2), { timeout: 15000 });
   await waitFor(() => expect(screen.getByLabelText('log of r3')).toHaveTextContent(/line 8$/));
   expect(tails()).toBe(2);
 });
