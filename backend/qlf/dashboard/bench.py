@@ -165,8 +165,8 @@ def _report(results: dict[str, list[float]]) -> bool:
         v = np.asarray(values)
         budget = BUDGETS_MS.get(name)
         p95 = float(np.percentile(v, 95))
-        verdict = "" if budget is None else ("ok" if p95 <= budget else "OVER")
-        failed |= verdict == "OVER"
+        verdict = "" if budget is None else ("PASS" if p95 <= budget else "FAIL")
+        failed |= verdict == "FAIL"
         print(
             f"{name:36s} {v.size:5d} {v.mean():9.1f} {np.median(v):9.1f} {p95:9.1f} "
             f"{'' if budget is None else budget:>8} {verdict}"

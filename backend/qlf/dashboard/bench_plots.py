@@ -154,6 +154,8 @@ def _report(timings: dict[str, dict[str, list[float]]], args) -> int:
     load = os.getloadavg()[0]
     print(f"load average {load:.1f} on {os.cpu_count()} cores (wall times include waiting)")
     exceeded = worst > BUDGET_MS
-    verdict = "EXCEEDED" if exceeded else "ok"
-    print(f"worst cold CPU p95 {worst:.1f} ms, budget {BUDGET_MS:.0f} ms: {verdict}")
+    verdict = "FAIL" if exceeded else "PASS"
+    print(
+        f"{verdict}: worst cold CPU p95 {worst:.1f} ms (budget {BUDGET_MS:.0f} ms a plot request)"
+    )
     return 1 if exceeded and args.strict else 0
