@@ -199,4 +199,4 @@ test('with the websocket the camera log reads its tail once, then appends the pu
   await waitFor(() => expect(tails()).toBe(2), { timeout: 15000 });
   await waitFor(() => expect(screen.getByLabelText('log of r3')).toHaveTextContent(/line 8$/));
   expect(tails()).toBe(2);
-});
+}, 30000);
