@@ -141,11 +141,14 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
             self.logs.discard(key)
             return await self.send_json({"type": "unsubscribed", "process_id": process_id,
                                          "camera": camera})  # fmt: skip
+        # Subscribed before the file is read: a line written meanwhile comes live (and maybe in
+        # the file too), never in neither (e.g. on re-subscribing after a reconnect).
+        self.logs.add(key)
         try:
             lines = await database_sync_to_async(_log_lines)(process_id=process_id, camera=camera)
         except ApplicationError as exc:
+            self.logs.discard(key)
             return await self._error(exc.message, process_id=process_id, camera=camera)
-        self.logs.add(key)  # the live lines after the file's: events above the cursor
         await self.send_json(
             {
                 "type": "log.lines",
