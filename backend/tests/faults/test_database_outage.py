@@ -25,7 +25,8 @@ def _events(type: str, **match) -> list[dict]:
 
 
 def _closed(expid: int):
-    return lambda: Process.objects.filter(exposure_id=expid, status__in=("done", "failed")).exists()
+    """True once the process of ``expid`` is closed and its end journaled (the last write)."""
+    return lambda: bool(_events("process.finished", expid=expid))
 
 
 def test_database_outage_during_ingestion(dirs, spawn_daemon):

@@ -22,8 +22,8 @@ def _events(type: str, **match) -> list[dict]:
 
 
 def _all_closed():
-    closed = Process.objects.filter(status__in=("done", "failed")).count()
-    return closed == 2
+    """Both processes closed and their ends journaled (the last write of each)."""
+    return len(_events("process.finished")) == 2
 
 
 def test_daemon_killed_mid_exposure_resumes_on_restart(dirs, spawn_daemon):
