@@ -5,7 +5,7 @@ warm up (imports, the file in the page cache), then ``--repeat`` times, and repo
 CPU time (user + system) of the whole camera and of each step against the 1.2 CPU-second budget
 of a full-size science camera, PASS or FAIL, with the load average. Every timed run starts with
 an empty worker file cache (calibration and fibermap read again), as the first exposure of a
-night does; the allocator is set up as in a worker (:mod:`qlf.quicklook.worker_memory`).
+night does; the process is set up as a worker is (:mod:`qlf.quicklook.worker_process`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qlf.quicklook.io.file_cache import clear_file_cache
 from qlf.quicklook.runner import CameraTask, run_camera
-from qlf.quicklook.worker_memory import keep_freed_memory
+from qlf.quicklook.worker_process import prepare_worker_process
 
 __all__ = ["add_arguments", "run"]
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
                 program=args.program, cameras=[args.camera], progress=False,
             )  # fmt: skip
         task = CameraTask(raw, args.camera, Path(tmp) / "scratch", calib_dir=data / "calib")
-        keep_freed_memory()  # as a pipeline worker does
+        prepare_worker_process()  # as a pipeline worker does
         run_camera(task)  # warm-up: imports, file cache
         totals, walls, steps = [], [], {}
         load = os.getloadavg()[0]

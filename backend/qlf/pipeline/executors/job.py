@@ -79,9 +79,9 @@ def resolve_job(name: str) -> Callable[[dict[str, Any], Emit], dict[str, Any]]:
 
 def warm_up() -> None:
     """Prepare a worker process once, before the first job arrives: the science stack
-    imported, and freed memory kept for the next camera (no page faults, see
-    :mod:`qlf.quicklook.worker_memory`)."""
+    imported, freed memory kept for the next camera and BLAS on one thread (see
+    :mod:`qlf.quicklook.worker_process`)."""
     import qlf.quicklook.runner  # noqa: F401
-    from qlf.quicklook.worker_memory import keep_freed_memory
+    from qlf.quicklook.worker_process import prepare_worker_process
 
-    keep_freed_memory()
+    prepare_worker_process()
