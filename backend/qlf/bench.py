@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "exposure": ("qlf.pipeline.bench", "one full exposure through the daemon: file -> QA"),
     "plots": ("qlf.dashboard.bench_plots", "plot endpoint timings for a desi-size camera"),
     "live": ("qlf.dashboard.live_bench", "websocket feed latency, worker report -> 50 clients"),
+    "load": ("qlf.dashboard.load_bench", "50 websocket clients + 100 API requests/s over a night"),
 }
 
 
