@@ -79,15 +79,18 @@ class PipelineDaemon:
         self._loop_ident: int | None = None
         self._pyro = None
         self._started_once = False
+        self._autostarting = False  # the first start is pending (retried by the loop)
         self.error = ""  # the last error of the loop, cleared by a good turn
         self._status: dict[str, Any] = self.scheduler.status()
 
     # -- control (any thread) --------------------------------------------------------------
 
     def start(self) -> dict[str, Any]:
+        self._autostarting = False  # the operator's call decides from now on
         return self._call(self.scheduler.start)
 
     def stop(self) -> dict[str, Any]:
+        self._autostarting = False
         return self._call(self.scheduler.stop)
 
     def reset(self, confirm: bool = False) -> dict[str, Any]:
@@ -127,10 +130,11 @@ class PipelineDaemon:
         self._loop_ident = threading.get_ident()
         deadline = None if timeout is None else time.monotonic() + timeout
         if self.autostart and self.scheduler.state == "stopped" and not self._started_once:
-            self._started_once = True
-            self.scheduler.start()
+            self._started_once = self._autostarting = True
         try:
             while not self._halt.is_set():
+                if self._autostarting:  # before any control call; retried until it succeeds
+                    self._autostart()
                 self._run_commands(block=False)
                 try:
                     self.disk_watch.poll()
@@ -184,6 +188,17 @@ class PipelineDaemon:
             self.publisher.close()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _autostart(self) -> None:
+        """The first start, in the loop: a failure (the database not up yet, ...) is reported
+        and retried, never the end of the loop."""
+        try:
+            self.scheduler.start()
+            self._autostarting = False
+        except Exception as exc:
+            log.exception("pipeline start failed; retrying in %.0f s", _ERROR_PAUSE_S)
+            self.error = f"{type(exc).__name__}: {exc}"
+            self._halt.wait(_ERROR_PAUSE_S)
 
     def _run_safely(self) -> None:
         from django.db import connection

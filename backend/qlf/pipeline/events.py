@@ -83,7 +83,11 @@ class EventPublisher:
 
 
 class _Sender:
-    """Sends group messages in order from one coroutine on ``loop`` (or a private one)."""
+    """Sends group messages in order from one coroutine on ``loop`` (or a private one).
+
+    Never waits for ``loop``: a server loop busy for seconds (start-up on a loaded machine) only
+    delays the sends; messages queue in order meanwhile.
+    """
 
     def __init__(self, layer, loop=None):
         self.layer = layer
@@ -93,12 +97,12 @@ class _Sender:
             self.thread = threading.Thread(target=loop.run_forever, name="qlf-events", daemon=True)
             self.thread.start()
         self.loop = loop
-        self.queue: asyncio.Queue = asyncio.run_coroutine_threadsafe(self._start(), loop).result(5)
+        self.queue: asyncio.Queue = asyncio.Queue()  # bound to ``loop`` at its first use there
+        self.task: asyncio.Task | None = None
+        loop.call_soon_threadsafe(self._start)  # before any send's put: FIFO callbacks
 
-    async def _start(self) -> asyncio.Queue:
-        queue: asyncio.Queue = asyncio.Queue()
-        self.task = asyncio.get_running_loop().create_task(self._drain(queue))
-        return queue
+    def _start(self) -> None:
+        self.task = self.loop.create_task(self._drain(self.queue))
 
     async def _drain(self, queue: asyncio.Queue) -> None:
         while True:
@@ -118,7 +122,8 @@ class _Sender:
         if self.thread is not None:
 
             async def finish():
-                await self.task
+                if self.task is not None:
+                    await self.task
 
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(finish(), self.loop).result(5)
