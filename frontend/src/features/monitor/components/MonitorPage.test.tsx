@@ -176,24 +176,28 @@ test('with the websocket the camera log reads its tail once, then appends the pu
   );
   expect(tails()).toBe(1); // pushed lines are appended, never re-read
 
-  // The subscription's snapshot of the file replaces the lines; later pushes follow it.
+  // The subscription's snapshot of the file replaces the lines; a line pushed while the server
+  // read the file (not in it) is kept, one it has is not repeated; later pushes follow.
+  push(44, 'r3', ['line 6', 'pushed meanwhile']);
   act(() =>
     FakeSocket.last.receive({
       type: 'log.lines',
       process_id: 7,
       camera: 'r3',
-      lines: ['line 4', 'line 5', 'line 6'],
-      last_seq: 43,
+      lines: ['line 2', 'line 3', 'line 4', 'line 5', 'line 6'],
+      last_seq: 44,
     }),
   );
-  push(44, 'r3', ['line 7']);
+  push(45, 'r3', ['line 7']);
   await waitFor(() =>
-    expect(screen.getByLabelText('log of r3').textContent).toBe('line 4\nline 5\nline 6\nline 7'),
+    expect(screen.getByLabelText('log of r3').textContent).toBe(
+      'line 2\nline 3\nline 4\nline 5\nline 6\npushed meanwhile\nline 7',
+    ),
   );
   expect(tails()).toBe(1);
 
   // A gap in the feed: once live again, the tail is read once more (with what was written).
-  file.push('line 6', 'line 7', 'line 8');
+  file.push('line 3', 'line 4', 'line 5', 'line 6', 'pushed meanwhile', 'line 7', 'line 8');
   act(() => FakeSocket.last.drop());
   // The socket reconnects after its back-off (1 s): generous time on a busy machine.
   await waitFor(() => expect(tails()).toBe(2), { timeout: 15000 });
