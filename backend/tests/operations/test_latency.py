@@ -69,6 +69,16 @@ def test_processing_history_column(viewer_client):
     assert (row["readout_to_qa_s"], row["budget_s"]) == (34.0, 20.0)
 
 
+def test_process_detail_has_the_same_latency(viewer_client):
+    """The Monitor shows the detail's figure: one definition for every screen."""
+    first = _run(7, cameras=CAMERAS_30, wait_s=4.0, run_s=12.5)
+    again = _run(7, cameras=CAMERAS_30, wait_s=3600.0, run_s=14.0)
+    detail = viewer_client.get(f"/api/processes/{first.pk}/").json()
+    assert (detail["readout_to_qa_s"], detail["budget_s"]) == (16.5, 20.0)
+    assert len(detail["jobs"]) == 30
+    assert viewer_client.get(f"/api/processes/{again.pk}/").json()["readout_to_qa_s"] is None
+
+
 def test_backlog_behind_when_the_oldest_waited_twice_its_budget(viewer_client, anon_client):
     _run(7, cameras=CAMERAS_30, wait_s=0.0, run_s=10.0)
     assert backlog_get(now=T0)["length"] == 0

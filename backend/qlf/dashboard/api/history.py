@@ -17,7 +17,7 @@ from qlf.dashboard.selectors.history import (
     process_list,
     process_recent,
 )
-from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
+from qlf.dashboard.selectors.latency import latency_seconds, processes_with_latency
 from qlf.dashboard.selectors.mapping import FLAVORS
 
 
@@ -108,7 +108,7 @@ class ProcessListApi(APIView):
         filters = query(self.FilterSerializer, request)
         processes = process_list(filters=filters, ordering=filters["ordering"])
         paginator = HistoryPagination()
-        page = paginator.paginate_queryset(process_latency_annotate(processes), request, view=self)
+        page = processes_with_latency(paginator.paginate_queryset(processes, request, view=self))
         return paginator.get_paginated_response(ProcessLatencyOutput(page, many=True).data)
 
 
@@ -135,12 +135,12 @@ class JobOutput(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProcessDetailOutput(ProcessOutput):
+class ProcessDetailOutput(ProcessLatencyOutput):
     exposure = ExposureOutput()
     jobs = JobOutput(many=True)
 
-    class Meta(ProcessOutput.Meta):
-        fields = [*ProcessOutput.Meta.fields, "exposure", "jobs"]
+    class Meta(ProcessLatencyOutput.Meta):
+        fields = [*ProcessLatencyOutput.Meta.fields, "exposure", "jobs"]
 
 
 class ProcessDetailApi(APIView):

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import Exposure, Job, Process
+from qlf.dashboard.selectors.latency import process_latency_annotate
 
 __all__ = [
     "EXPOSURE_ORDERING",
@@ -26,10 +27,12 @@ PROCESS_ORDERING = (
     "id", "expid", "night", "flavor", "program", "tile", "status", "qa_status", "started",
     "ended", "duration_s", "dateobs", "ra", "dec", "exptime",
 )  # fmt: skip
-# Process orderings on a column of its exposure (the observation, not the processing).
+# Process orderings on a column of its exposure (the observation, not the processing); ties
+# are broken by exposure first, so a page is a walk of an exposure index (exptime has few
+# distinct values: its index is (exptime, expid)).
 _EXPOSURE_COLUMNS = {
-    "expid": "exposure_id",
-    **{name: f"exposure__{name}" for name in ("dateobs", "ra", "dec", "exptime")},
+    "expid": ("exposure_id",),
+    **{name: (f"exposure__{name}", "exposure_id") for name in ("dateobs", "ra", "dec", "exptime")},
 }
 
 
@@ -57,10 +60,10 @@ def process_recent(*, limit: int = 10) -> QuerySet[Process]:
 
 
 def process_get(*, process_id: int) -> Process:
-    """A process with its jobs and their step runs (the QA documents are not loaded)."""
+    """A process with its jobs, their step runs and its readout-to-QA time (no QA documents)."""
     jobs = Job.objects.defer("qa").prefetch_related("steps")
     process = (
-        Process.objects.filter(pk=process_id)
+        process_latency_annotate(Process.objects.filter(pk=process_id))
         .select_related("exposure")
         .prefetch_related(Prefetch("jobs", queryset=jobs))
         .first()
@@ -90,14 +93,16 @@ def _order(
     allowed: tuple[str, ...],
     *,
     tiebreak: str,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, tuple[str, ...]] | None = None,
 ) -> QuerySet:
-    """Order by one of the ``allowed`` names (``-`` for descending), stored in ``columns[name]``
-    when that differs from the name, then by ``tiebreak`` in the same direction."""
+    """Order by one of the ``allowed`` names (``-`` for descending), stored in the fields
+    ``columns[name]`` when that differs from the name, then by ``tiebreak``, all in the same
+    direction."""
     name = ordering.lstrip("-")
     if name not in allowed:
         raise ApplicationError(f"cannot order by {name!r}", extra={"field": "ordering"})
     desc = "-" if ordering.startswith("-") else ""
-    column = (columns or {}).get(name, name)
-    fields = [f"{desc}{column}"] if name == tiebreak else [f"{desc}{column}", f"{desc}{tiebreak}"]
-    return query.order_by(*fields)
+    fields = list((columns or {}).get(name, (name,)))
+    if name != tiebreak:
+        fields.append(tiebreak)
+    return query.order_by(*(f"{desc}{field}" for field in fields))
