@@ -36,7 +36,7 @@ export type Process = {
   duration_s: number | null;
   pipeline_version?: string;
   spec_version?: string;
-  /** processing history only: readout-to-QA time (first process) and budget */
+  /** history and detail: readout-to-QA time (file complete → QA, first process only) and its budget */
   readout_to_qa_s?: number | null;
   /** The observation of the processed exposure. */
   dateobs?: string | null;

@@ -15,15 +15,6 @@ function useNow(active: boolean) {
   return now;
 }
 
-/** Seconds from the end of the readout (DATE-OBS + EXPTIME) to the end of QA, when plausible. */
-export function readoutToQa(process: ProcessDetail): number | null {
-  const { dateobs, exptime } = process.exposure;
-  if (!dateobs || !process.ended) return null;
-  const readout = new Date(dateobs).getTime() + (exptime ?? 0) * 1000;
-  const latency = (new Date(process.ended).getTime() - readout) / 1000;
-  return latency >= 0 && latency < 86400 ? latency : null;
-}
-
 export function CurrentExposure({
   process,
   live,
@@ -44,6 +35,8 @@ export function CurrentExposure({
   const started = process.started ? new Date(process.started).getTime() : null;
   const elapsed = running && started ? (now - started) / 1000 : process.duration_s;
   const e = process.exposure;
+  const latency = process.readout_to_qa_s ?? null;
+  const overBudget = latency !== null && latency > (process.budget_s ?? Infinity);
   return (
     <section className="panel exposure" aria-label="Current exposure">
       <h2>
@@ -66,7 +59,13 @@ export function CurrentExposure({
         <dt>Elapsed</dt>
         <dd>{seconds(elapsed)}</dd>
         <dt>Readout → QA</dt>
-        <dd>{running ? '…' : seconds(readoutToQa(process))}</dd>
+        <dd
+          className={overBudget ? 'error' : undefined}
+          title={process.budget_s ? `budget ${seconds(process.budget_s)}` : undefined}
+        >
+          {running ? '…' : seconds(latency)}
+          {overBudget && ' (over budget)'}
+        </dd>
         <dt>QA</dt>
         <dd>
           <QaBadge status={process.qa_status} failed={process.status === 'failed'} />
