@@ -21,13 +21,13 @@ from pathlib import Path
 
 from astropy.io import fits
 
+from qlf.quicklook.io.fits_layout import data_bytes, padded, read_header
+
 __all__ = ["RAW_NAME", "Discovery", "RawFile", "fits_complete", "parse_raw_path", "raw_summary"]
 
 RAW_NAME = re.compile(r"^desi-(\d{8})\.fits\.fz$")
 _NIGHT = re.compile(r"^\d{8}$")
 _CAMERA_EXT = re.compile(r"^'([BRZ]\d)\s*'$")
-_BLOCK = 2880
-_CARD = 80
 
 
 @dataclass(frozen=True, order=True)
@@ -122,11 +122,12 @@ def fits_complete(path: Path, size: int | None = None) -> bool:
             size = size if size is not None else handle.seek(0, 2)
             offset, cameras = 0, 0
             while offset < size:
-                header = _read_header(handle, offset)
+                header = read_header(handle, offset)
                 if header is None:
                     return False
-                cameras += bool(_CAMERA_EXT.match(header[1].get("EXTNAME", "")))
-                offset += header[0] + _padded(_data_bytes(header[1]))
+                length, cards, _ = header
+                cameras += bool(_CAMERA_EXT.match(cards.get("EXTNAME", "")))
+                offset += length + padded(data_bytes(cards))
             return offset == size and cameras > 0
     except (OSError, ValueError):
         return False
@@ -145,7 +146,7 @@ def raw_summary(path: Path) -> tuple[fits.Header, list[str]]:
         with open(path, "rb") as handle:
             size, offset = handle.seek(0, 2), 0
             while offset < size:
-                header = _read_header(handle, offset, keep=True)
+                header = read_header(handle, offset)
                 if header is None:
                     raise ValueError("headers end before the file does (not a FITS file?)")
                 length, cards, text = header
@@ -154,52 +155,10 @@ def raw_summary(path: Path) -> tuple[fits.Header, list[str]]:
                     cameras.append(name.lower())
                 elif name == "SPEC" or (offset == 0 and "EXPID" in cards):
                     spec = fits.Header.fromstring(text)
-                offset += length + _padded(_data_bytes(cards))
+                offset += length + padded(data_bytes(cards))
     except (OSError, ValueError, KeyError) as exc:
         raise ValueError(f"{path}: not a readable raw exposure ({exc})") from None
     missing = [k for k in ("EXPID", "NIGHT", "FLAVOR") if spec is None or k not in spec]
     if missing:
         raise ValueError(f"{path}: SPEC header lacks {', '.join(missing)}")
     return spec, sorted(cameras)
-
-
-def _read_header(handle, offset: int, *, keep: bool = False):
-    """(header length in bytes, keyword -> raw value[, header text]) at ``offset``, or None."""
-    handle.seek(offset)
-    cards: dict[str, str] = {}
-    blocks: list[bytes] = []
-    length = 0
-    while True:
-        block = handle.read(_BLOCK)
-        if len(block) < _BLOCK:
-            return None
-        if keep:
-            blocks.append(block)
-        length += _BLOCK
-        for i in range(0, _BLOCK, _CARD):
-            card = block[i : i + _CARD].decode("ascii", "replace")
-            key = card[:8].strip()
-            if key == "END":
-                if keep:
-                    return length, cards, b"".join(blocks).decode("ascii", "replace")
-                return length, cards
-            if card[8:10] == "= ":
-                cards[key] = card[10:].split("/", 1)[0].strip()
-        if length > 1000 * _BLOCK:
-            return None
-
-
-def _data_bytes(cards: dict[str, str]) -> int:
-    naxis = int(cards.get("NAXIS", "0"))
-    if naxis == 0:
-        return 0
-    count = 1
-    for n in range(1, naxis + 1):
-        count *= int(cards[f"NAXIS{n}"])
-    bits = abs(int(cards["BITPIX"]))
-    pcount, gcount = int(cards.get("PCOUNT", "0")), int(cards.get("GCOUNT", "1"))
-    return bits // 8 * gcount * (pcount + count)
-
-
-def _padded(n: int) -> int:
-    return -(-n // _BLOCK) * _BLOCK

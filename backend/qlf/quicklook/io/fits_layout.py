@@ -18,8 +18,11 @@ from astropy.io import fits
 
 __all__ = [
     "HduLayout",
+    "data_bytes",
     "decompress_rice_rows",
     "hdu_layout",
+    "padded",
+    "read_header",
     "rice_rows_readable",
     "single_hdu_file",
 ]
@@ -48,7 +51,7 @@ class HduLayout:
 
     @property
     def padded_end(self) -> int:
-        return self.data_offset + _padded(self.data_size)
+        return self.data_offset + padded(self.data_size)
 
     def header(self) -> fits.Header:
         return fits.Header.fromstring(self.header_text)
@@ -68,7 +71,7 @@ def hdu_layout(handle, size: int) -> tuple[list[HduLayout], str | None]:
     hdus: list[HduLayout] = []
     offset = 0
     while offset < size:
-        read = _read_header(handle, offset)
+        read = read_header(handle, offset)
         if read is None:
             if not hdus:
                 raise LayoutError("not a FITS file (no header block with END)")
@@ -77,7 +80,7 @@ def hdu_layout(handle, size: int) -> tuple[list[HduLayout], str | None]:
         if not hdus and "SIMPLE" not in cards:
             raise LayoutError("not a FITS file (no SIMPLE keyword)")
         try:
-            data_size = _data_bytes(cards)
+            data_size = data_bytes(cards)
         except (KeyError, ValueError) as exc:
             raise LayoutError(f"HDU {len(hdus)}: unreadable size keywords ({exc})") from None
         name = cards.get("EXTNAME", "").strip("' ")
@@ -103,7 +106,7 @@ def hdu_layout(handle, size: int) -> tuple[list[HduLayout], str | None]:
 
 def single_hdu_file(header_text: str, data: bytes) -> fits.HDUList:
     """An in-memory FITS file holding one extension HDU (for astropy to read alone)."""
-    padding = b"\0" * (_padded(len(data)) - len(data))
+    padding = b"\0" * (padded(len(data)) - len(data))
     buffer = io.BytesIO(_EMPTY_PRIMARY + header_text.encode("ascii") + data + padding)
     return fits.open(buffer, memmap=False)
 
@@ -186,7 +189,7 @@ def _rice_setting(header: fits.Header, name: str, default: int) -> int:
     return default
 
 
-def _read_header(handle, offset: int) -> tuple[int, dict[str, str], str] | None:
+def read_header(handle, offset: int) -> tuple[int, dict[str, str], str] | None:
     """(header length in bytes, keyword -> raw value, header text) at ``offset``, or None."""
     handle.seek(offset)
     cards: dict[str, str] = {}
@@ -207,7 +210,8 @@ def _read_header(handle, offset: int) -> tuple[int, dict[str, str], str] | None:
     return None
 
 
-def _data_bytes(cards: dict[str, str]) -> int:
+def data_bytes(cards: dict[str, str]) -> int:
+    """Bytes of the data unit that a header's ``cards`` announce (without padding)."""
     naxis = int(cards.get("NAXIS", "0"))
     if naxis == 0:
         return 0
@@ -219,5 +223,6 @@ def _data_bytes(cards: dict[str, str]) -> int:
     return bits // 8 * gcount * (pcount + count)
 
 
-def _padded(n: int) -> int:
+def padded(n: int) -> int:
+    """``n`` bytes rounded up to whole FITS blocks."""
     return -(-n // BLOCK) * BLOCK
