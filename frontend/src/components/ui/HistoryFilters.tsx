@@ -1,3 +1,5 @@
+import { ChoiceFilter } from './ChoiceFilter';
+
 export type HistoryFilterValues = {
   status?: string;
   flavor: string;
@@ -20,27 +22,19 @@ export function HistoryFilters({ values, onChange, withStatus = false }: Props) 
   return (
     <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
       {withStatus && (
-        <label>
-          Status
-          <select value={values.status ?? ''} onChange={(e) => set('status')(e.target.value)}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Status"
+          value={values.status ?? ''}
+          choices={STATUSES}
+          onChange={set('status')}
+        />
       )}
-      <label>
-        Flavor
-        <select value={values.flavor} onChange={(e) => set('flavor')(e.target.value)}>
-          {FLAVORS.map((f) => (
-            <option key={f} value={f}>
-              {f || 'any'}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceFilter
+        label="Flavor"
+        value={values.flavor}
+        choices={FLAVORS}
+        onChange={set('flavor')}
+      />
       <label>
         From
         <input

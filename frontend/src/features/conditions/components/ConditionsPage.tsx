@@ -8,6 +8,7 @@ import { linearFit } from '@/lib/stats';
 import { useUrlState } from '@/lib/url-state';
 
 import { useConditions, type Conditions } from '../api/conditions';
+import { ChoiceFilter } from '@/components/ui/ChoiceFilter';
 
 type Quantity = 'airmass' | 'seeing' | 'sky_level' | 'sky_camera' | 'moonsep' | 'exptime';
 
@@ -82,26 +83,18 @@ export function ConditionsPage() {
       <h1>Observing Conditions</h1>
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <DateRange from={state.from} to={state.to} onChange={update} />
-        <label>
-          Flavor
-          <select value={state.flavor} onChange={(e) => update({ flavor: e.target.value })}>
-            {FLAVORS.map((f) => (
-              <option key={f} value={f}>
-                {f || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Program
-          <select value={state.program} onChange={(e) => update({ program: e.target.value })}>
-            {PROGRAMS.map((p) => (
-              <option key={p} value={p}>
-                {p || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Flavor"
+          value={state.flavor}
+          choices={FLAVORS}
+          onChange={(flavor) => update({ flavor })}
+        />
+        <ChoiceFilter
+          label="Program"
+          value={state.program}
+          choices={PROGRAMS}
+          onChange={(program) => update({ program })}
+        />
         <label>
           Camera
           <select value={state.camera} onChange={(e) => update({ camera: e.target.value })}>

@@ -9,6 +9,7 @@ import { useUrlState } from '@/lib/url-state';
 import { useSurvey, type Survey } from '../api/survey';
 
 import { SkyMap, type SkyTile } from './SkyMap';
+import { ChoiceFilter } from '@/components/ui/ChoiceFilter';
 
 const PROGRAMS = ['', 'DARK', 'GRAY', 'BRIGHT'];
 const DEFAULTS = { from: '', to: '', program: '' };
@@ -57,16 +58,12 @@ export function SurveyPage() {
       <h1>Survey Report</h1>
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <DateRange from={state.from} to={state.to} onChange={update} />
-        <label>
-          Program
-          <select value={state.program} onChange={(e) => update({ program: e.target.value })}>
-            {PROGRAMS.map((p) => (
-              <option key={p} value={p}>
-                {p || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Program"
+          value={state.program}
+          choices={PROGRAMS}
+          onChange={(program) => update({ program })}
+        />
         {!state.from && !state.to && <span className="muted">every night</span>}
       </form>
       <ErrorMessage error={survey.error} />

@@ -11,6 +11,7 @@ import { useUrlState } from '@/lib/url-state';
 import { useTrend } from '../api/trends';
 
 import { bandZones, sameBand, trendSeries, type SeriesSummary } from './trend-series';
+import { ChoiceFilter } from '@/components/ui/ChoiceFilter';
 
 const FLAVORS = ['', 'science', 'arc', 'flat', 'zero', 'dark'];
 const DEFAULTS = {
@@ -109,19 +110,12 @@ export function TrendsPage() {
             ))}
           </select>
         </label>
-        <label>
-          Flavor
-          <select
-            value={state.flavor}
-            onChange={(e) => update({ flavor: e.target.value, key: '' })}
-          >
-            {FLAVORS.map((f) => (
-              <option key={f} value={f}>
-                {f || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Flavor"
+          value={state.flavor}
+          choices={FLAVORS}
+          onChange={(flavor) => update({ flavor, key: '' })}
+        />
         <DateRange from={state.from} to={state.to} onChange={update} />
         <label>
           Points
