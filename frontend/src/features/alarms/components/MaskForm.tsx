@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/ui/Feedback';
 
 import { useCreateMask } from '../api/alarms';
+import { NightInput } from '@/components/ui/NightInput';
 
 const EMPTY = {
   camera: '',
@@ -89,25 +90,8 @@ export function MaskForm() {
           placeholder="all (or BIAS_AMP, …)"
         />
       </label>
-      <label>
-        From night{' '}
-        <input
-          value={form.from}
-          onChange={(e) => set({ from: e.target.value })}
-          placeholder="YYYYMMDD"
-          size={9}
-          required
-        />
-      </label>
-      <label>
-        To night{' '}
-        <input
-          value={form.to}
-          onChange={(e) => set({ to: e.target.value })}
-          placeholder="open"
-          size={9}
-        />
-      </label>
+      <NightInput label="From night" value={form.from} onChange={(from) => set({ from })} />
+      <NightInput label="To night" value={form.to} onChange={(to) => set({ to })} blank="open" />
       <label>
         Reason{' '}
         <input value={form.reason} onChange={(e) => set({ reason: e.target.value })} required />

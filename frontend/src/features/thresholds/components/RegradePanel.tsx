@@ -13,6 +13,7 @@ import {
   type RegradeReport,
   type ThresholdVersion,
 } from '../api/thresholds';
+import { NightInput } from '@/components/ui/NightInput';
 
 function Changes({ report }: { report: RegradeReport }) {
   return (
@@ -83,25 +84,17 @@ export function RegradePanel({ versions }: { versions: ThresholdVersion[] }) {
             ))}
           </select>
         </label>
-        <label>
-          Nights from{' '}
-          <input
-            value={form.night_from}
-            onChange={(e) => set({ night_from: e.target.value })}
-            placeholder="YYYYMMDD"
-            size={9}
-            required
-          />
-        </label>
-        <label>
-          to{' '}
-          <input
-            value={form.night_to}
-            onChange={(e) => set({ night_to: e.target.value })}
-            placeholder="latest"
-            size={9}
-          />
-        </label>
+        <NightInput
+          label="Nights from"
+          value={form.night_from}
+          onChange={(night_from) => set({ night_from })}
+        />
+        <NightInput
+          label="to"
+          value={form.night_to}
+          onChange={(night_to) => set({ night_to })}
+          blank="latest"
+        />
         <button className="btn small" type="submit">
           Preview
         </button>

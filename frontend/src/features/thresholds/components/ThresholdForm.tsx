@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/ui/Feedback';
 
 import { useCreateThreshold, useThresholdDetail } from '../api/thresholds';
+import { NightInput } from '@/components/ui/NightInput';
 
 const SELECTORS = [
   'default',
@@ -138,16 +139,7 @@ export function ThresholdForm({ current }: { current: string | undefined }) {
         size={5}
         required
       />
-      <label>
-        From night{' '}
-        <input
-          value={form.night}
-          onChange={(e) => set({ night: e.target.value })}
-          placeholder="YYYYMMDD"
-          size={9}
-          required
-        />
-      </label>
+      <NightInput label="From night" value={form.night} onChange={(night) => set({ night })} />
       <label>
         Reason{' '}
         <input value={form.reason} onChange={(e) => set({ reason: e.target.value })} required />
