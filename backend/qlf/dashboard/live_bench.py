@@ -77,8 +77,8 @@ def run(args) -> int:
         f"({how})\n"
         f"  deliveries            {len(latencies)}  (lost {lost})\n"
         f"  latency p50           {p50 * 1e3:6.1f} ms\n"
-        f"  latency p95           {p95 * 1e3:6.1f} ms   (budget {BUDGET_S * 1e3:.0f} ms: "
-        f"{'ok' if ok else 'OVER'})\n"
+        f"  latency p95           {p95 * 1e3:6.1f} ms   "
+        f"{'PASS' if ok else 'FAIL'} (budget {BUDGET_S * 1e3:.0f} ms)\n"
         f"  latency max           {max(latencies, default=0) * 1e3:6.1f} ms\n"
         + (
             f"  publish() p50         {np.percentile(publish_s, 50) * 1e3:6.1f} ms  "

@@ -76,5 +76,6 @@ def run(args) -> int:
         print("  budget                  (only defined for the desi profile)")
         return 0
     ok = wall <= budget
-    print(f"  budget                  {budget:8.1f} s   {'OK' if ok else 'EXCEEDED'}")
+    verdict = "PASS" if ok else "FAIL"
+    print(f"  {verdict}: simulated exposure {wall:.2f} s (budget {budget:.0f} s wall)")
     return 0 if ok or not args.strict else 1
