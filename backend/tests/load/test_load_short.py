@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qlf.dashboard.load_bench import load_run
+from qlf.bench.load import load_run
 
 pytestmark = pytest.mark.slow
 

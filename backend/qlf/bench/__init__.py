@@ -12,13 +12,13 @@ import importlib
 __all__ = ["BENCHMARKS", "add_commands"]
 
 BENCHMARKS: dict[str, tuple[str, str]] = {
-    "sim": ("qlf.sim.bench", "generation time of a simulated exposure"),
-    "camera": ("qlf.quicklook.bench", "CPU seconds per Quick Look step for one camera"),
-    "api": ("qlf.dashboard.bench", "QA ingestion and API timings with 150,000 exposures"),
-    "exposure": ("qlf.pipeline.bench", "one full exposure through the daemon: file -> QA"),
-    "plots": ("qlf.dashboard.bench_plots", "plot endpoint timings for a desi-size camera"),
-    "live": ("qlf.dashboard.live_bench", "websocket feed latency, worker report -> 50 clients"),
-    "load": ("qlf.dashboard.load_bench", "50 websocket clients + 100 API requests/s over a night"),
+    "sim": ("qlf.bench.sim", "generation time of a simulated exposure"),
+    "camera": ("qlf.bench.camera", "CPU seconds per Quick Look step for one camera"),
+    "api": ("qlf.bench.api", "QA ingestion and API timings with 150,000 exposures"),
+    "exposure": ("qlf.bench.exposure", "one full exposure through the daemon: file -> QA"),
+    "plots": ("qlf.bench.plots", "plot endpoint timings for a desi-size camera"),
+    "live": ("qlf.bench.live", "websocket feed latency, worker report -> 50 clients"),
+    "load": ("qlf.bench.load", "50 websocket clients + 100 API requests/s over a night"),
 }
 
 

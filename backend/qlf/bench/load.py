@@ -114,7 +114,7 @@ def load_run(
     cadence: float = 4.0,
     max_in_flight: int = 32,
 ) -> LoadReport:
-    from qlf.dashboard.live_bench import _environment, _helper, _serve
+    from qlf.bench.live import _environment, _helper, _serve
 
     with tempfile.TemporaryDirectory(prefix="qlf-bench-load-") as tmp:
         root = Path(tmp)

@@ -42,7 +42,7 @@ def run(args) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from qlf.dashboard.bench_data import load_history
+    from qlf.bench.history_data import load_history
     from qlf.dashboard.models import Exposure
 
     if not loaded or Exposure.objects.count() < args.exposures:
@@ -76,8 +76,8 @@ def _prepare_database(url: str, *, reuse: bool) -> bool:
 
 
 def _ingest(args) -> dict[str, list[float]]:
-    from qlf.dashboard.bench_data import CAMERAS
-    from qlf.dashboard.bench_qa import science_qa
+    from qlf.bench.history_data import CAMERAS
+    from qlf.bench.qa_documents import science_qa
     from qlf.dashboard.models import Exposure
     from qlf.dashboard.services.exposures import exposure_fields_from_header, exposure_register
     from qlf.dashboard.services.processes import process_finish, process_start

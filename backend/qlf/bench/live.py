@@ -120,7 +120,7 @@ async def _measure(args, env, port: int, tokens: dict[str, str]):
         publish_s = await _toggle(client(tokens["operator"]), args.events, args.rate)
     else:
         publisher = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "qlf.dashboard.live_bench", "publish",
+            sys.executable, "-m", "qlf.bench.live", "publish",
             str(args.events), str(args.rate), env=env, stdout=subprocess.PIPE,
         )  # fmt: skip
         out, _ = await publisher.communicate()
@@ -182,7 +182,7 @@ def _environment(root: Path, redis_url: str | None) -> dict[str, str]:
 
 def _helper(env, *args: str):
     done = subprocess.run(
-        [sys.executable, "-m", "qlf.dashboard.live_bench", *args],
+        [sys.executable, "-m", "qlf.bench.live", *args],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
