@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from qlf.paths import SPECS_ROOT
+
 __all__ = ["BUDGET_S", "add_arguments", "run"]
 
 BUDGET_S = 20.0
@@ -52,7 +54,7 @@ def _bench(args, root: Path) -> int:
         QLF_CALIB_DIR=str(dirs["calib"]),
         QLF_VAR_DIR=str(dirs["var"]),
     )
-    specs = Path(__file__).resolve().parents[2] / "specs" / args.profile
+    specs = SPECS_ROOT / args.profile
     if specs.is_dir() and "QLF_SPECS_DIR" not in os.environ:
         os.environ["QLF_SPECS_DIR"] = str(specs)  # thresholds of the simulated instrument
     if args.database_url:

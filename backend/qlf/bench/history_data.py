@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 from django.db import connection
 
+from qlf.quicklook.mapping import FLAVORS as QL_FLAVORS
+
 __all__ = ["CAMERAS", "FLAVORS", "load_history", "nights"]
 
 CAMERAS = [f"{arm}{spec}" for arm in "brz" for spec in range(10)]
-FLAVORS = np.array(["zero", "dark", "flat", "arc", "science"])
+FLAVORS = np.array(QL_FLAVORS)
 _FLAVOR_P = [0.1, 0.05, 0.1, 0.05, 0.7]
 _PROGRAMS = np.array(["DARK", "GRAY", "BRIGHT"])
 _AMPS = "ABCD"

@@ -31,10 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qlf.paths import SPECS_ROOT
+
 __all__ = ["LoadReport", "add_arguments", "load_run", "run"]
 
 NIGHT = 20261122
-SPECS_MINI = Path(__file__).resolve().parents[2] / "specs" / "mini"
+SPECS_MINI = SPECS_ROOT / "mini"
 #: the reads of the Monitor and history pages; ``{process}`` is the newest process
 PATHS = (
     "/api/pipeline/status/",

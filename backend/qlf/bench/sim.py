@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.calibration import ensure_calibration
 from qlf.sim.exposure import default_workers, simulate_exposure
-from qlf.sim.observation import FLAVORS
 from qlf.sim.profiles import PROFILES, get_profile, select_cameras
 
 __all__ = ["BUDGET_S", "add_arguments", "run"]

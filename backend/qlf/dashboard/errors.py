@@ -31,6 +31,8 @@ def exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError):  # an id or count beyond what the database stores
+        exc = exceptions.ValidationError("a number in the request is out of range")
     if not isinstance(exc, exceptions.APIException):
         return None
     set_rollback()

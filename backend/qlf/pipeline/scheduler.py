@@ -42,6 +42,7 @@ from qlf.pipeline.discovery import Discovery, raw_summary
 from qlf.pipeline.events import EventPublisher, Publisher
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
+from qlf.quicklook.io.atomic import write_text_atomic
 from qlf.quicklook.io.qa_json import qa_json_path
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
@@ -465,10 +466,7 @@ class Scheduler:
             "READOUT_TO_QA_S": latency,
         }
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".process-{process.pk}.json.tmp"
-            tmp.write_text(json.dumps(doc, indent=1))
-            tmp.replace(folder / f"process-{process.pk}.json")
+            write_text_atomic(folder / f"process-{process.pk}.json", json.dumps(doc, indent=1))
         except OSError as exc:  # a full disk must not stop the night
             log.error("timings of process %d not written: %s", process.pk, exc)
 

@@ -10,11 +10,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from qlf.paths import MAPPING_DIR
 from qlf.quicklook.qa.registry import all_metrics
 
 __all__ = ["DEFAULT_MAPPING_DIR", "FLAVORS", "MappingStep", "load_mapping", "mapping_document"]
 
-DEFAULT_MAPPING_DIR = Path(__file__).resolve().parents[2] / "ql_mapping"
+DEFAULT_MAPPING_DIR = MAPPING_DIR
 FLAVORS = ("zero", "dark", "flat", "arc", "science")
 
 

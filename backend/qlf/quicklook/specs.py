@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qlf.paths import SPECS_ROOT
+
 __all__ = [
     "DEFAULT_SPECS_DIR",
     "SpecVersion",
@@ -34,7 +36,7 @@ __all__ = [
     "spec_from_document",
 ]
 
-DEFAULT_SPECS_DIR = Path(__file__).resolve().parents[2] / "specs" / "desi"
+DEFAULT_SPECS_DIR = SPECS_ROOT / "desi"
 
 
 @dataclass(frozen=True)

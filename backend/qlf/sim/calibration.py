@@ -12,13 +12,13 @@ from pathlib import Path
 
 from astropy.io import fits
 
+from qlf.quicklook.io.atomic import atomic_path
 from qlf.quicklook.io.calib import (
     calib_paths,
     write_ccd_calib,
     write_fiberflat,
     write_psf,
 )
-from qlf.sim.files import atomic_path
 from qlf.sim.instrument import INSTRUMENT_SEED, CameraModel, camera_model
 from qlf.sim.profiles import Profile, get_profile
 

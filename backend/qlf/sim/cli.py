@@ -6,12 +6,12 @@ import argparse
 import os
 from pathlib import Path
 
+from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.calibration import ensure_calibration
 from qlf.sim.defects import DEFECT_KINDS, parse_defect
 from qlf.sim.exposure import ExposureResult, simulate_exposure
 from qlf.sim.instrument import INSTRUMENT_SEED
 from qlf.sim.night import run_night
-from qlf.sim.observation import FLAVORS
 from qlf.sim.profiles import PROFILES, get_profile, select_cameras
 from qlf.sim.spectra import PROGRAMS
 

@@ -25,11 +25,11 @@ import numpy as np
 from astropy.io import fits
 from tqdm import tqdm
 
+from qlf.quicklook.io.atomic import atomic_path, write_bytes_atomic, write_json_atomic
 from qlf.quicklook.io.fibermap import fibermap_path, write_fibermap
 from qlf.sim.calibration import ensure_calibration
 from qlf.sim.compress import rice_image_hdu_bytes
 from qlf.sim.defects import Defect, parse_defect
-from qlf.sim.files import atomic_path, write_bytes_atomic, write_json_atomic
 from qlf.sim.instrument import INSTRUMENT_SEED, camera_model
 from qlf.sim.observation import ExposureInfo, camera_header, exposure_info, spec_header
 from qlf.sim.profiles import Profile, camera_names, get_profile

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.exposure import ExposureResult, camera_pool, default_workers, simulate_exposure
-from qlf.sim.observation import FLAVORS
 from qlf.sim.profiles import camera_names, get_profile
 from qlf.sim.spectra import PROGRAMS
 

@@ -8,18 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 from astropy.io import fits
 
+from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.profiles import AMPS, Profile
 from qlf.sim.spectra import PROGRAMS, SKY_MODEL, default_exptime
 
 __all__ = [
-    "FLAVORS",
     "ExposureInfo",
     "camera_header",
     "exposure_info",
     "spec_header",
 ]
 
-FLAVORS = ("zero", "dark", "flat", "arc", "science")
 _MJD_EPOCH = dt.datetime(1858, 11, 17, tzinfo=dt.UTC)
 
 

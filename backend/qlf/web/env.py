@@ -11,12 +11,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qlf.paths import MAPPING_DIR, REPO_DIR
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
-__all__ = ["REPO_DIR", "Env", "load_config_file", "read_env", "stored_secret"]
-
-BACKEND_DIR = Path(__file__).resolve().parents[2]
-REPO_DIR = BACKEND_DIR.parent
+__all__ = ["Env", "load_config_file", "read_env", "stored_secret"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         scratch_dir=_path(environ, "QLF_SCRATCH_DIR", var_dir / "scratch"),
         calib_dir=_path(environ, "QLF_CALIB_DIR", var_dir / "calib"),
         specs_dir=_path(environ, "QLF_SPECS_DIR", DEFAULT_SPECS_DIR),
-        mapping_dir=_path(environ, "QLF_MAPPING_DIR", BACKEND_DIR / "ql_mapping"),
+        mapping_dir=_path(environ, "QLF_MAPPING_DIR", MAPPING_DIR),
         pipeline_url=environ.get("QLF_PIPELINE_URL") or None,
         executor=environ.get("QLF_EXECUTOR", "local"),
         operator_username=environ.get("QLF_OPERATOR_USERNAME") or None,

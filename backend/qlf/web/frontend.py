@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import re_path
 from django.views.decorators.http import require_GET
 
-from qlf.web.env import REPO_DIR
+from qlf.paths import REPO_DIR
 
 __all__ = ["frontend_dist", "urlpatterns"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qlf.web.env import REPO_DIR
+from qlf.paths import REPO_DIR
 
 
 @pytest.fixture(scope="session")

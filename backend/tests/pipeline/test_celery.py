@@ -15,11 +15,11 @@ import pytest
 import redis
 
 from qlf.dashboard.models import Job, Process
+from qlf.paths import BACKEND_DIR
 from tests.pipeline.kill import sigkill_worker_on_first_step
 from tests.pipeline.rawfiles import write_raw
 
 BROKER = os.environ.get("QLF_CELERY_BROKER") or "redis://127.0.0.1:6379/0"
-BACKEND_DIR = Path(__file__).resolve().parents[2]
 
 
 def _redis_up() -> bool:

@@ -12,9 +12,9 @@ import pytest
 from astropy.io import fits
 from sim_helpers import NIGHT
 
+from qlf.quicklook.io.atomic import is_temporary_name
 from qlf.sim import simulate_exposure
 from qlf.sim.cli import add_commands
-from qlf.sim.files import temporary_name
 from qlf.sim.night import NightStep, next_expid, parse_sequence, run_night
 
 
@@ -69,7 +69,7 @@ def test_atomic_rename_of_every_file(tmp_path, monkeypatch):
         src, dst = str(src), str(dst)
         assert not os.path.exists(dst)
         assert os.path.dirname(src) == os.path.dirname(dst)
-        assert os.path.basename(src) == temporary_name(dst).name
+        assert is_temporary_name(os.path.basename(src), os.path.basename(dst))
         renames.append(os.path.basename(dst))
         real_replace(src, dst)
 

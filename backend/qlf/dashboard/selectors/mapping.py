@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.selectors.files import qlf_dir, read_json
+from qlf.quicklook.mapping import FLAVORS
 
 __all__ = ["FLAVORS", "mapping_amp_keys", "mapping_get", "mapping_list"]
-
-FLAVORS = ("zero", "dark", "flat", "arc", "science")
 
 
 def mapping_get(*, flavor: str) -> dict:

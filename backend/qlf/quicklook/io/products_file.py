@@ -19,12 +19,13 @@ camera is ≈ 1.3 MB and written in tens of milliseconds.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from qlf.quicklook.io.atomic import atomic_path
 
 __all__ = ["MAX_SAMPLES", "products_path", "read_camera_products", "write_camera_products"]
 
@@ -99,12 +100,9 @@ def write_camera_products(path: Path | str, products) -> Path | None:
         arrays = _arrays(products)
         if arrays is None:
             return None
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as handle:
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
             np.savez(handle, **arrays)
-        os.replace(tmp, path)
-        return path
+        return Path(path)
     except Exception as exc:  # the viewers are a convenience: never fail the camera for them
         log.warning("%s: products file not written: %s", getattr(products, "camera", "?"), exc)
         return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from qlf.quicklook.io.atomic import write_text_atomic
 
 __all__ = ["jsonable", "qa_json_path", "read_qa_json", "write_qa_json"]
 
@@ -32,12 +33,8 @@ def jsonable(value: Any) -> Any:
 
 def write_qa_json(path: Path | str, document: dict) -> Path:
     """Write atomically (temporary name, then rename) so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(jsonable(document), allow_nan=False, separators=(",", ":")))
-    os.replace(tmp, path)
-    return path
+    text = json.dumps(jsonable(document), allow_nan=False, separators=(",", ":"))
+    return write_text_atomic(path, text)
 
 
 def read_qa_json(path: Path | str) -> dict:
