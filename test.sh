@@ -18,6 +18,9 @@ echo "== ruff"
 "$VENV/bin/ruff" check backend
 "$VENV/bin/ruff" format --check backend
 
+echo "== import contracts (lint-imports: the layers of docs/architecture.md)"
+(cd backend && "$VENV/bin/lint-imports" --no-cache)
+
 echo "== docs (mkdocs build --strict: every page in the nav, no broken link)"
 NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --quiet
 

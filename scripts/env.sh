@@ -23,7 +23,7 @@ qlf_setup_python() {
 
 # The configuration file written by ./configure.sh (QLF_CONFIG, default ./qlf.env): KEY=value
 # lines, # comments. Exported into the environment, except variables the environment already
-# sets (those win). `qlf` reads the same file (qlf.web.env.load_config_file).
+# sets (those win). `qlf` reads the same file (qlf.config.load_config_file).
 qlf_load_config() {
   local file="${QLF_CONFIG:-$ROOT/qlf.env}" line key value
   [ -f "$file" ] || return 0

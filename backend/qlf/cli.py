@@ -21,10 +21,6 @@ COMMAND_MODULES = [
 ]
 
 
-class CommandError(Exception):
-    """A user-facing error: printed as one line, exit code 2."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qlf", description="Quick Look Framework")
     parser.add_argument("--version", action="version", version=_version())
@@ -35,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from qlf.web.env import load_config_file
+    from qlf.config import load_config_file
 
     load_config_file()  # ./configure.sh's qlf.env, as start.sh reads it
     parser = build_parser()
@@ -45,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return int(args.func(args) or 0)
-    except (CommandError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:  # a user-facing error: one line, exit code 2
         print(f"qlf {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -74,10 +74,10 @@ def _bench(args, root: Path) -> int:
 
     call_command("migrate", verbosity=0)
 
+    from qlf.config import read_config
+    from qlf.dashboard.events import EventPublisher
     from qlf.pipeline import ingest
-    from qlf.pipeline.config import read_config
     from qlf.pipeline.daemon import PipelineDaemon
-    from qlf.pipeline.events import EventPublisher
 
     overrides = {"workers": args.workers} if args.workers else {}
     config = read_config(executor="local", **overrides)

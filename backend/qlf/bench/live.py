@@ -225,7 +225,7 @@ def _setup() -> dict:
 
 def _publish(n: int, rate: float) -> list[float]:
     """Publish ``n`` job.step events at ``rate`` per second; the duration of each publish."""
-    from qlf.pipeline.events import EventPublisher
+    from qlf.dashboard.events import EventPublisher
 
     publisher = EventPublisher()
     durations = []

@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.events import event_message
 from qlf.dashboard.live_hub import hub_join, hub_leave
 from qlf.dashboard.models import Job
 from qlf.dashboard.permissions import roles
@@ -35,7 +36,6 @@ from qlf.dashboard.selectors.events import (
 )
 from qlf.dashboard.selectors.logs import job_log
 from qlf.dashboard.services.pipeline_control import pipeline_action, pipeline_status
-from qlf.pipeline.events import event_message
 
 __all__ = ["LOG_TAIL", "MAX_REPLAY", "MonitorConsumer"]
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from qlf.pipeline.events import GROUP
+from qlf.dashboard.events import GROUP
 
 __all__ = ["Listener", "hub_join", "hub_leave"]
 

@@ -35,7 +35,7 @@ def add_commands(subparsers) -> None:
 
 
 def _config(args):
-    from qlf.pipeline.config import read_config
+    from qlf.config import read_config
 
     overrides = {
         key: value
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.call:
         return _call(args, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    from qlf.pipeline.config import pipeline_uri
+    from qlf.config import pipeline_uri
     from qlf.pipeline.daemon import PipelineDaemon, pyro_daemon
 
     daemon = PipelineDaemon(config, autostart=not args.no_start)
@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _call(args, config) -> int:
-    from qlf.pipeline.client import pipeline_proxy
+    from qlf.dashboard.services.pipeline_client import pipeline_proxy
 
     proxy = pipeline_proxy(config=config, timeout=30)
     if args.call == "reprocess":

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from qlf.pipeline.config import PYRO_OBJECT_ID, PipelineConfig, read_config
+from qlf.config import PYRO_OBJECT_ID, PipelineConfig, read_config
 from qlf.pipeline.executors.job import DEFAULT_JOB
 
 __all__ = ["WEB_EVENTS", "PipelineDaemon", "PipelineService", "pyro_daemon", "setup_django"]
@@ -60,8 +60,8 @@ class PipelineDaemon:
         autostart: bool = True,
     ):
         setup_django()
+        from qlf.dashboard.events import EventPublisher
         from qlf.dashboard.services.disk_alerts import DiskWatch  # these need Django configured
-        from qlf.pipeline.events import EventPublisher
         from qlf.pipeline.scheduler import Scheduler
 
         self.config = config or read_config()

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.events import EventPublisher, Publisher
 from qlf.dashboard.models import Exposure, JobStatus, Process
 from qlf.dashboard.selectors.thresholds import threshold_get
 from qlf.dashboard.services.exposures import parse_time
@@ -39,7 +40,6 @@ from qlf.dashboard.services.pipeline_state import (
 from qlf.dashboard.services.processes import process_start
 from qlf.pipeline import ingest
 from qlf.pipeline.discovery import Discovery, raw_summary
-from qlf.pipeline.events import EventPublisher, Publisher
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
 from qlf.quicklook.io.atomic import write_text_atomic

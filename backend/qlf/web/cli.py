@@ -63,7 +63,7 @@ def _serve(args) -> int:
     _operator_from_env()
     from daphne.cli import CommandLineInterface
 
-    from qlf.web.env import read_env
+    from qlf.config import read_env
 
     if read_env().embedded_daemon:
         _embed_daemon()
@@ -93,7 +93,7 @@ def _embed_daemon() -> None:
 
 def _operator_from_env() -> None:
     """Create or update the operator named by QLF_OPERATOR_USERNAME / QLF_OPERATOR_PASSWORD."""
-    from qlf.web.env import read_env
+    from qlf.config import read_env
 
     env = read_env()
     if not (env.operator_username and env.operator_password):
@@ -105,12 +105,10 @@ def _operator_from_env() -> None:
 
 
 def _ingest(args) -> int:
-    from qlf.cli import CommandError
-
     if not args.paths and not args.rebuild:
-        raise CommandError("give QA files or folders, or --rebuild")
+        raise ValueError("give QA files or folders, or --rebuild")
     if args.wipe and not args.rebuild:
-        raise CommandError("--wipe goes with --rebuild")
+        raise ValueError("--wipe goes with --rebuild")
     _setup()
     _migrate()
     from qlf.dashboard.services.qa_files import qa_files_ingest, qa_rebuild
@@ -126,8 +124,6 @@ def _ingest(args) -> int:
 
 
 def _createoperator(args) -> int:
-    from qlf.cli import CommandError
-
     _setup()
     _migrate()
     from qlf.dashboard.errors import ApplicationError
@@ -136,17 +132,17 @@ def _createoperator(args) -> int:
     if args.password_env:
         password = os.environ.get(args.password_env)
         if not password:
-            raise CommandError(f"environment variable {args.password_env} is empty or unset")
+            raise ValueError(f"environment variable {args.password_env} is empty or unset")
     else:
         password = getpass.getpass(f"password for {args.username}: ")
         if password != getpass.getpass("again: "):
-            raise CommandError("the passwords differ")
+            raise ValueError("the passwords differ")
     try:
         user = user_create(
             username=args.username, password=password, role=args.role, email=args.email
         )
     except ApplicationError as exc:
-        raise CommandError(exc.message) from exc
+        raise ValueError(exc.message) from exc
     print(f"{args.role} {user.username} is ready")
     if args.token:
         print(user_token(user=user))

@@ -1,4 +1,4 @@
-"""Django settings of QLF. Everything variable comes from :mod:`qlf.web.env`."""
+"""Django settings of QLF. Everything variable comes from :mod:`qlf.config`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import bokeh.util.paths
 import dj_database_url
 
-from qlf.web.env import read_env
+from qlf.config import read_env
 
 ENV = read_env()
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qlf.web.env import REPO_DIR, read_env
+import pytest
+
+from qlf.config import read_env
+from qlf.paths import REPO_DIR
 
 
 def test_defaults_live_under_var(tmp_path):
@@ -32,3 +35,13 @@ def test_values_from_environment(tmp_path):
     assert env.allowed_hosts == ["a.example", "b.example"] and env.scratch_dir == tmp_path / "s"
     assert not (tmp_path / "secret_key").exists()
     assert Path(env.var_dir) == tmp_path
+
+
+def test_the_executor_is_read_once_normalised_for_every_part():
+    from qlf.config import read_config
+
+    environ = {"QLF_EXECUTOR": " Celery ", "QLF_VAR_DIR": "/tmp/qlf-env-test"}
+    assert read_env(environ).executor == "celery"  # what /api/config/ reports
+    assert read_config(environ, hmac_key="k").executor == "celery"  # what the daemon runs
+    with pytest.raises(ValueError, match="QLF_EXECUTOR"):
+        read_env({"QLF_EXECUTOR": "threads", "QLF_VAR_DIR": "/tmp/qlf-env-test"})

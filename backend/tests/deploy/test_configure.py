@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from qlf.web.env import load_config_file
+from qlf.config import load_config_file
 
 SECRETS = ("POSTGRES_PASSWORD", "QLF_SECRET_KEY", "QLF_PYRO_HMAC_KEY")
 

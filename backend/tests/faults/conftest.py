@@ -29,7 +29,7 @@ CAMERAS = ("b0", "r0")
 
 @pytest.fixture
 def config(dirs):  # noqa: F811  (the pipeline tests' config, on the mini thresholds)
-    from qlf.pipeline.config import read_config
+    from qlf.config import read_config
 
     environ = {
         "QLF_DATA_DIR": str(dirs["data"]),

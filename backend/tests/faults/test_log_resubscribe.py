@@ -14,8 +14,8 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from qlf.dashboard import consumers
+from qlf.dashboard.events import EventPublisher
 from qlf.dashboard.services.users import user_create, user_token
-from qlf.pipeline.events import EventPublisher
 from qlf.web.asgi import application
 from tests.dashboard.factories import ingest_exposure
 

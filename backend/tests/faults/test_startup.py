@@ -9,9 +9,9 @@ import threading
 import pytest
 from channels.layers import InMemoryChannelLayer
 
+from qlf.dashboard.events import GROUP, EventPublisher
 from qlf.dashboard.models import Process
 from qlf.pipeline import daemon as daemon_module
-from qlf.pipeline.events import GROUP, EventPublisher
 from tests.faults.conftest import arrive, finished
 
 

@@ -47,7 +47,7 @@ def setup() -> None:
 
 
 def publish(events: list) -> None:
-    from qlf.pipeline.events import EventPublisher
+    from qlf.dashboard.events import EventPublisher
 
     publisher = EventPublisher()
     seqs = [publisher.publish(type, payload)["seq"] for type, payload in events]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from qlf.config import read_config
 from qlf.dashboard.models import Job, Process
 from qlf.dashboard.services.masks import mask_create, mask_end
 from qlf.dashboard.services.thresholds import threshold_version_create
 from qlf.dashboard.services.users import user_create
-from qlf.pipeline.config import read_config
 from qlf.sim.exposure import simulate_exposure
 from tests.pipeline.conftest import config, dirs, make_daemon  # noqa: F401
 

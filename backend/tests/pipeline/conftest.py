@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from qlf.pipeline.config import read_config
+from qlf.config import read_config
+from qlf.dashboard.events import EventPublisher
 from qlf.pipeline.daemon import PipelineDaemon
-from qlf.pipeline.events import EventPublisher
 
 SPEC = {
     "version": "2026-01-01",

@@ -8,10 +8,10 @@ from dataclasses import replace
 import Pyro4
 import pytest
 
+from qlf.config import PYRO_OBJECT_ID
 from qlf.dashboard.models import Exposure, Process
 from qlf.dashboard.services import pipeline_control
-from qlf.pipeline.client import pipeline_proxy
-from qlf.pipeline.config import PYRO_OBJECT_ID
+from qlf.dashboard.services.pipeline_client import pipeline_proxy
 from tests.pipeline.conftest import wait_for
 from tests.pipeline.rawfiles import write_raw
 

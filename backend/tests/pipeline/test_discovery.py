@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from qlf.pipeline.config import read_config
+from qlf.config import read_config
 from qlf.pipeline.discovery import Discovery, fits_complete, parse_raw_path, raw_summary
 from qlf.quicklook.io.raw import open_raw
 from tests.pipeline.rawfiles import raw_path, write_raw

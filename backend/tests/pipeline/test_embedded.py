@@ -9,8 +9,8 @@ import time
 import pytest
 from channels.layers import InMemoryChannelLayer
 
+from qlf.dashboard.events import GROUP, EventPublisher
 from qlf.pipeline.daemon import PipelineDaemon
-from qlf.pipeline.events import GROUP, EventPublisher
 from tests.pipeline.rawfiles import write_raw
 
 

@@ -8,8 +8,8 @@ import pytest
 from channels.layers import InMemoryChannelLayer
 from django.db import OperationalError
 
+from qlf.dashboard.events import GROUP, EventPublisher
 from qlf.dashboard.models import Event
-from qlf.pipeline.events import GROUP, EventPublisher
 from qlf.pipeline.ingest import db_retry
 
 

@@ -15,7 +15,7 @@ import Pyro4
 import Pyro4.errors
 import pytest
 
-from qlf.pipeline.config import PYRO_OBJECT_ID
+from qlf.config import PYRO_OBJECT_ID
 from tests.live.conftest import BACKEND, run_helper
 
 KEY = "security-test-hmac-key-7f3a"

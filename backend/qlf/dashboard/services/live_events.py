@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.events import GROUP, event_message
 from qlf.dashboard.models import Event
 from qlf.dashboard.services.pipeline_control import pipeline_publish
-from qlf.pipeline.events import GROUP, event_message
 
 __all__ = ["live_publish"]
 

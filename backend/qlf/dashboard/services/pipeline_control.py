@@ -1,7 +1,7 @@
 """The pipeline daemon's control interface, as the web layer sees it.
 
 Calls go to a daemon attached in this process (embedded mode: :func:`pipeline_attach`), else
-to the Pyro4 daemon at ``QLF_PIPELINE_URL`` (through :func:`qlf.pipeline.client.pipeline_proxy`,
+to the Pyro4 daemon at ``QLF_PIPELINE_URL`` (through :func:`.pipeline_client.pipeline_proxy`,
 which adds the HMAC key). With neither, or when the daemon does not answer, every call raises an
 ApplicationError answered as 503 "pipeline daemon not reachable".
 """
@@ -77,6 +77,8 @@ def _daemon():
         raise ApplicationError(
             _UNREACHABLE, extra={"reason": "QLF_PIPELINE_URL is not set"}, status_code=503
         )
-    from qlf.pipeline.client import pipeline_proxy  # Pyro4 only when a daemon is configured
+    from qlf.dashboard.services.pipeline_client import (
+        pipeline_proxy,  # Pyro4 only when a daemon is configured
+    )
 
     return pipeline_proxy(url)

@@ -20,7 +20,7 @@ from django.utils import timezone
 __all__ = ["GROUP", "EventPublisher", "Publisher", "event_message"]
 
 GROUP = "monitor"
-log = logging.getLogger("qlf.pipeline")
+log = logging.getLogger("qlf.live")
 Listener = Callable[[dict[str, Any]], None]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qlf.pipeline.config import PipelineConfig, pipeline_uri, read_config
+from qlf.config import PipelineConfig, pipeline_uri, read_config
 
 __all__ = ["pipeline_proxy"]
 
