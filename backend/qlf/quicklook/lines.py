@@ -130,7 +130,7 @@ def refractive_index_of_air(wave_vacuum: np.ndarray | float) -> np.ndarray:
     The IAU standard (Edlén 1966 as given by Morton 2000, ApJS 130, 403, eq. 8; the formula of
     SDSS ``vactoair`` and VALD): n − 1 = 8.34254e-5 + 2.406147e-2/(130 − σ²)
     + 1.5998e-4/(38.9 − σ²), σ = 10⁴/λ in µm⁻¹. It reproduces NIST's air/vacuum pairs to
-    0.001 Å (e.g. [O I] 5577.339 air ↔ 5578.887 vacuum).
+    0.01 Å (e.g. [O I] 5577.339 air ↔ 5578.888 vacuum, NIST 5578.887).
     """
     sigma2 = (1e4 / np.asarray(wave_vacuum, dtype=float)) ** 2
     return 1.0 + 8.34254e-5 + 2.406147e-2 / (130.0 - sigma2) + 1.5998e-4 / (38.9 - sigma2)
