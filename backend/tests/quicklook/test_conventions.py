@@ -1,4 +1,4 @@
-"""DESI's conventions (issue 15): vacuum wavelengths, the throughput calibration, the sky references.
+"""DESI's conventions (issue 15): vacuum wavelengths, the throughput file, the sky references.
 
 Every simulated exposure here is checked against the truth the simulator injected; the
 references in ``specs/`` are checked against the published-physics model they derive from.
@@ -119,9 +119,7 @@ def _deltamag(qa: dict) -> float:
     return float(np.mean(list(qa["DELTAMAG_TGT"].values())))
 
 
-def test_throughput_file_calibrates_an_instrument_15_percent_more_efficient(
-    tmp_path, nominal_dark
-):
+def test_throughput_file_calibrates_an_instrument_15_percent_more_efficient(tmp_path, nominal_dark):
     truth, qa = _process(
         tmp_path, expid=5, flavor="science", program="DARK", efficiency=1.15, throughput_file=True
     )
