@@ -23,7 +23,7 @@ from qlf.quicklook.skymodel import (
     sky_band_mag,
     skycont_reference,
 )
-from qlf.quicklook.throughput import BUILT_IN, read_throughput
+from qlf.quicklook.throughput import BUILT_IN, Throughput, read_throughput
 from qlf.sim.exposure import simulate_exposure
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -209,3 +209,17 @@ def test_dark_sky_is_kitt_peaks():
     # [O I] 5577 within the measured zenith range
     oi = SKY_LINES[np.argmin(np.abs(SKY_LINES[:, 0] - 5578.89)), 1]
     assert 150 <= oi <= 400
+
+
+def test_sim_calib_command_writes_an_air_psf_and_the_true_throughput(tmp_path):
+    from qlf.cli import main
+
+    args = ["sim", "calib", "--calib", str(tmp_path), "--profile", "mini", "--cameras", "r0",
+            "--psf-medium", "air", "--throughput-file", "--efficiency", "1.1"]  # fmt: skip
+    assert main(args) == 0
+    paths = calib_paths(tmp_path, "r0")
+    assert read_psf(paths.psf).medium == "air"
+    model = read_throughput(paths.throughput)
+    assert model.source == "file:throughput-r0.fits"
+    builtin = Throughput("r")(6500.0)
+    assert model(6500.0) == pytest.approx(1.1 * builtin, rel=1e-6)
