@@ -33,14 +33,17 @@ from qlf.quicklook.lines import (
 from qlf.quicklook.throughput import Throughput, rayleigh_to_nmgy_angstrom
 
 __all__ = [
+    "FIDUCIAL_MAG",
     "MOONLIGHT_R",
     "PROGRAMS",
+    "fidsnr_per_angstrom",
     "peakcount_lines",
     "peakcount_reference",
     "sky_band_mag",
     "sky_continuum",
     "sky_lines",
     "skycont_reference",
+    "snr_coefficients",
 ]
 
 PROGRAMS = ("DARK", "GRAY", "BRIGHT")
@@ -49,6 +52,8 @@ DARK_CONTINUUM = (24.078, -7.360, 4.220)
 #: r-band (R top-hat) brightness of the moonlight added in each program, AB mag/arcsec².
 MOONLIGHT_R: dict[str, float | None] = {"DARK": None, "GRAY": 20.7, "BRIGHT": 18.6}
 _SUN_K = 5800.0
+#: Magnitude at which FIDSNR_TGT is quoted.
+FIDUCIAL_MAG = 22.0
 _FINE = np.arange(3500.0, 10001.0, 1.0)
 
 
@@ -125,3 +130,39 @@ def peakcount_reference(arm: str, throughput: Throughput | None = None) -> float
     lines = peakcount_lines(arm)
     model = throughput or Throughput(arm)
     return float(np.sum(model.line_electrons_per_second(lines[:, 0], lines[:, 1])))
+
+
+def snr_coefficients(
+    arm: str,
+    program: str,
+    *,
+    exptime: float,
+    dispersion: float,
+    readnoise: float,
+    dark_current: float,
+    throughput: Throughput | None = None,
+    boxcar: int = 7,
+) -> tuple[float, float, float]:
+    """(a, b, λ) of SNR per row = t·a·x / √(t(a·x + b)) at the centre λ of the arm's band.
+
+    a = e-/row/s per nanomaggy, b = sky continuum + dark current + boxcar·rn²/t, e-/row/s,
+    through one fiber of a boxcar ``boxcar`` pixels wide, ``dispersion`` Å per row, read
+    noise ``readnoise`` e- and dark current ``dark_current`` e-/pixel/hour.
+    """
+    model = throughput or Throughput(arm)
+    _, lo, hi = BANDS[arm]
+    wave = np.array([0.5 * (lo + hi)])
+    sky = sky_continuum(wave, program) * model.fiber_area_arcsec2
+    a = float(model.electrons_per_angstrom(wave, exptime=1.0)[0]) * dispersion
+    sky_rate = float(model.electrons_per_angstrom(wave, exptime=1.0, fnu_nmgy=sky)[0]) * dispersion
+    noise = (dark_current / 3600.0 + (readnoise**2 / exptime if exptime > 0 else 0.0)) * boxcar
+    return a, sky_rate + noise, float(wave[0])
+
+
+def fidsnr_per_angstrom(arm: str, program: str, *, exptime: float, dispersion: float, **noise):
+    """FIDSNR_TGT expected: S/N per √Å at :data:`FIDUCIAL_MAG` (:func:`snr_coefficients`)."""
+    a, b, _ = snr_coefficients(arm, program, exptime=exptime, dispersion=dispersion, **noise)
+    x = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
+    if not exptime > 0:
+        return 0.0
+    return float(exptime * a * x / np.sqrt(exptime * (a * x + b)) / np.sqrt(dispersion))

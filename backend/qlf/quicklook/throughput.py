@@ -30,9 +30,8 @@ __all__ = [
     "TELESCOPE_AREA_CM2",
     "Throughput",
     "band_mean",
-    "built_in_throughput",
-    "electrons_per_angstrom",
     "nanomaggies_to_mag",
+    "rayleigh_to_nmgy_angstrom",
     "read_throughput",
     "throughput",
     "write_throughput",
@@ -100,17 +99,6 @@ class Throughput:
         """Electrons s⁻¹ in one fiber from sky lines of ``rayleigh`` at ``wave`` (Å)."""
         photons = np.asarray(rayleigh, dtype=float) * RAYLEIGH_PHOTONS
         return photons * self.area_cm2 * self.fiber_area_arcsec2 * self(wave)
-
-
-def built_in_throughput(arm: str) -> Throughput:
-    return Throughput(arm)
-
-
-def electrons_per_angstrom(
-    wave: np.ndarray, arm: str, *, exptime: float, fnu_nmgy: np.ndarray | float = 1.0
-) -> np.ndarray:
-    """Photo-electrons per Å through the built-in model (see :class:`Throughput`)."""
-    return built_in_throughput(arm).electrons_per_angstrom(wave, exptime=exptime, fnu_nmgy=fnu_nmgy)
 
 
 def rayleigh_to_nmgy_angstrom(wave: np.ndarray, rayleigh: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from scipy.special import ndtr
 
 from qlf.quicklook.lines import ARM_RANGES, BANDS, SKY_CONTINUUM_WINDOWS
 from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.skymodel import fidsnr_per_angstrom, snr_coefficients
 from qlf.sim.defects import Defect, apply_defect
 from qlf.sim.instrument import INSTRUMENT_SEED, CameraModel, camera_model, camera_rng
 from qlf.sim.profiles import AMPS
@@ -49,8 +50,6 @@ READOUT_S = 30.0
 COSMIC_ELECTRONS = (800.0, 4000.0)
 #: Width of the boxcar the pipeline extracts with, pixels (for the S/N model).
 BOXCAR_WIDTH = 7
-#: Fiducial magnitude of FIDSNR.
-FIDUCIAL_MAG = 22.0
 _ADU_MAX = 65535
 #: Sub-pixel phases and σ levels tabulated for the cross-dispersion profile.
 _NPHASE = 1000
@@ -453,16 +452,14 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
         e = through.electrons_per_angstrom(w, exptime=job.exptime, fnu_nmgy=fnu * area)
         windows.append(float(np.mean(e)))
         window_fnu.append(float(np.mean(fnu)))
-    wc = np.array([0.5 * (lo + hi)])
-    sky_fnu = sky_continuum(wc, program) * area
-    a = float(through.electrons_per_angstrom(wc, exptime=1.0)[0]) * dl_row
-    sky_rate = float(through.electrons_per_angstrom(wc, exptime=1.0, fnu_nmgy=sky_fnu)[0]) * dl_row
-    dark = float(np.mean([amp.dark_current for amp in model.amps])) / 3600.0 * BOXCAR_WIDTH
-    rn2 = float(np.mean([amp.readnoise**2 for amp in model.amps])) * BOXCAR_WIDTH
-    b = sky_rate + dark + (rn2 / job.exptime if job.exptime > 0 else 0.0)
-    t = job.exptime
-    xfid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
-    fidsnr = t * a * xfid / np.sqrt(t * (a * xfid + b)) if t > 0 else 0.0
+    noise = {
+        "readnoise": float(np.sqrt(np.mean([amp.readnoise**2 for amp in model.amps]))),
+        "dark_current": float(np.mean([amp.dark_current for amp in model.amps])),
+        "throughput": through,
+        "boxcar": BOXCAR_WIDTH,
+    }
+    a, b, wc = snr_coefficients(arm, program, exptime=job.exptime, dispersion=dl_row, **noise)
+    fidsnr_a = fidsnr_per_angstrom(arm, program, exptime=job.exptime, dispersion=dl_row, **noise)
     out: dict[str, Any] = {
         "SKY_PROGRAM": program,
         "SKY_MAG_R": sky_band_mag("r", program, with_lines=False),
@@ -473,18 +470,18 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
         "SKYCONT_E_PER_ANGSTROM": windows,
         "SKYCONT_MAG": float(22.5 - 2.5 * np.log10(np.mean(window_fnu))),
         "DISPERSION": dl_row,
-        "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if t > 0 else 0.0,
+        "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if job.exptime > 0 else 0.0,
         "SKY_LINES": [[float(w), float(e)] for w, e in zip(table[:, 0], line_e, strict=True)],
-        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": float(wc[0])},
-        "FIDSNR": float(fidsnr),
+        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": wc},
+        "FIDSNR": float(fidsnr_a * np.sqrt(dl_row)),
         # the same per Å of spectrum instead of per row
         "SNR_MODEL_PER_ANGSTROM": {
             "a": a / dl_row,
             "b": b / dl_row,
             "band": band,
-            "wave": float(wc[0]),
+            "wave": wc,
         },
-        "FIDSNR_PER_ANGSTROM": float(fidsnr / np.sqrt(dl_row)),
+        "FIDSNR_PER_ANGSTROM": fidsnr_a,
     }
     if arm == "r":
         out["SKYRBAND"] = float(22.5 - 2.5 * np.log10(sky_band_lines))

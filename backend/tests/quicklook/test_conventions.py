@@ -15,16 +15,19 @@ from astropy.io import fits
 
 from qlf.quicklook.grading import ALARM, NORMAL, UNKNOWN, WARNING
 from qlf.quicklook.io.calib import CalibError, calib_paths, read_psf
-from qlf.quicklook.lines import ARC_LINES, SKY_LINES, air_to_vacuum, vacuum_to_air
+from qlf.quicklook.lines import ARC_LINES, ARM_RANGES, SKY_LINES, air_to_vacuum, vacuum_to_air
 from qlf.quicklook.runner import CameraTask, run_camera
 from qlf.quicklook.skymodel import (
     PROGRAMS,
+    fidsnr_per_angstrom,
     peakcount_reference,
     sky_band_mag,
     skycont_reference,
 )
 from qlf.quicklook.throughput import BUILT_IN, Throughput, read_throughput
 from qlf.sim.exposure import simulate_exposure
+from qlf.sim.profiles import get_profile
+from qlf.sim.spectra import default_exptime
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 CAMERAS = ["b0", "r0", "z0"]
@@ -200,6 +203,23 @@ def test_sky_references_are_the_published_sky_not_the_simulator(instrument):
         assert peak["NORMAL_RANGE"][arm][0] == pytest.approx(-0.4 * expected, rel=0.01)
         assert peak["WARN_RANGE"][arm][0] == pytest.approx(-0.6 * expected, rel=0.01)
         assert peak["NORMAL_RANGE"][arm][1] == peak["WARN_RANGE"][arm][1]
+
+
+@pytest.mark.parametrize("instrument", ["desi", "mini"])
+def test_fidsnr_references_are_the_snr_model_of_the_nominal_instrument(instrument):
+    metrics = json.loads((SPECS / instrument / "2026-01-01.json").read_text())["metrics"]
+    profile = get_profile(instrument)
+    for program in PROGRAMS:
+        refs = metrics["FIDSNR_TGT"][f"science/{program}"]["REF"]
+        for arm in "brz":
+            lo, hi = ARM_RANGES[arm]
+            rows = profile.arms[arm].trimmed_shape[0] - 1 - 2 * profile.row_margin
+            expected = fidsnr_per_angstrom(
+                arm, program, exptime=default_exptime("science", program),
+                dispersion=(hi - lo) / rows, readnoise=2.85, dark_current=1.75,
+            )  # fmt: skip
+            for value in refs[arm].values():
+                assert value == pytest.approx(expected, abs=0.006), (program, arm)
 
 
 def test_dark_sky_is_kitt_peaks():

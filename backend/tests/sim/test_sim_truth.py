@@ -12,7 +12,7 @@ from qlf.quicklook.io.fibermap import read_fibermap
 from qlf.quicklook.io.raw import open_raw
 from qlf.quicklook.lines import BANDS, SKY_CONTINUUM_WINDOWS, isolated_lines
 from qlf.quicklook.skymodel import sky_band_mag
-from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, electrons_per_angstrom
+from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, Throughput
 from qlf.sim.profiles import AMPS
 
 
@@ -160,7 +160,8 @@ def _calibrated_fnu(written, camera, fibers=None):
     flat, flat_wave = read_fiberflat(calib_paths(written.calib, camera).fiberflat)
     ff = np.array([np.interp(wave[i], flat_wave, flat[i]) for i in range(x.shape[0])])
     dwave = np.abs(np.gradient(wave, axis=1))
-    unit = electrons_per_angstrom(wave, camera[0], exptime=written.truth["EXPTIME"]) * dwave
+    unit = Throughput(camera[0]).electrons_per_angstrom(wave, exptime=written.truth["EXPTIME"])
+    unit = unit * dwave
     covered = np.isfinite(wave).all(axis=0) & np.isfinite(np.gradient(wave, axis=1)).all(axis=0)
     return (counts / ff / unit)[:, covered], wave[:, covered]
 
@@ -207,7 +208,8 @@ def test_sky_level_matches_truth(exposures):
     assert truth["SKY_MAG_R"] == pytest.approx(sky_band_mag("r", "DARK", with_lines=False))
     # SKYCONT: electrons per row of a fiber of unit throughput in the same windows
     counts_per_row = np.mean(level) * np.mean(
-        [electrons_per_angstrom(np.array([np.mean(w)]), "r", exptime=written.truth["EXPTIME"])[0]
+        [Throughput("r").electrons_per_angstrom(np.array([np.mean(w)]),
+                                                exptime=written.truth["EXPTIME"])[0]
          for w in windows]
     ) * truth["DISPERSION"]  # fmt: skip
     assert counts_per_row == pytest.approx(truth["SKYCONT"], rel=0.05)
