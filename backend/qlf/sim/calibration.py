@@ -33,6 +33,7 @@ def _identity(model: CameraModel) -> dict[str, object]:
         "CAMERA": model.camera,
         "SIMPROF": model.profile.name,
         "SIMSEED": model.seed,
+        "SIMEFF": (model.efficiency, "throughput / built-in model"),
         "ORIGIN": "qlf.sim",
     }
 
@@ -70,10 +71,14 @@ def write_camera_calibration(
     return written
 
 
-def _existing_identity(path: Path) -> tuple[str, int] | None:
+def _existing_identity(path: Path) -> tuple[str, int, float, str] | None:
+    """(profile, seed, efficiency, PSF medium) of a simulated calibration file, else None."""
     try:
         header = fits.getheader(path, 0)
-        return str(header["SIMPROF"]), int(header["SIMSEED"])
+        return (
+            str(header["SIMPROF"]), int(header["SIMSEED"]), float(header.get("SIMEFF", 1.0)),
+            str(header.get("AIRORVAC", "vac")),
+        )  # fmt: skip
     except (OSError, KeyError, ValueError):
         return None
 
@@ -94,7 +99,7 @@ def ensure_calibration(
     and :func:`qlf.sim.instrument.camera_model`.
 
     Raises ``ValueError`` if ``calib_dir`` holds the calibration of a different simulated
-    instrument (profile or seed) for one of the cameras.
+    instrument (profile, seed, efficiency or PSF medium) for one of the cameras.
     """
     profile = get_profile(profile)
     written: list[Path] = []
@@ -102,10 +107,13 @@ def ensure_calibration(
         paths = calib_paths(calib_dir, camera)
         if paths.psf.exists():
             identity = _existing_identity(paths.psf)
-            if identity is not None and identity != (profile.name, int(seed)):
+            wanted_identity = (profile.name, int(seed), float(efficiency), medium)
+            if identity is not None and identity != wanted_identity:
                 raise ValueError(
-                    f"{paths.psf}: calibration of profile {identity[0]!r} seed {identity[1]}, "
-                    f"not {profile.name!r} seed {seed}; choose another --calib directory"
+                    f"{paths.psf}: calibration of profile {identity[0]!r} seed {identity[1]} "
+                    f"efficiency {identity[2]:g} PSF in {identity[3]}, not {profile.name!r} "
+                    f"seed {seed} efficiency {efficiency:g} in {medium}; choose another --calib "
+                    "directory"
                 )
             wanted = [paths.fiberflat, paths.ccd] + ([paths.throughput] if throughput_file else [])
             if identity is not None and all(p.exists() for p in wanted):

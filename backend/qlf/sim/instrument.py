@@ -69,7 +69,7 @@ class CameraModel:
     fiberflat : ndarray, shape (nfiber, nwave)
         Relative throughput of each fiber (mean 1).
     throughput : Throughput
-        True end-to-end throughput: the built-in model times the instrument's efficiency.
+        True end-to-end throughput: the built-in model times ``efficiency``.
     """
 
     profile: Profile
@@ -81,6 +81,7 @@ class CameraModel:
     flat_wave: np.ndarray
     fiberflat: np.ndarray
     throughput: Throughput
+    efficiency: float = 1.0
 
     @property
     def arm(self) -> str:
@@ -144,6 +145,7 @@ def _camera_model(profile_name: str, camera: str, seed: int, efficiency: float) 
         flat_wave=flat_wave,
         fiberflat=fiberflat,
         throughput=throughput,
+        efficiency=efficiency,
     )
 
 

@@ -99,6 +99,27 @@ def test_arc_shift_and_width_read_true_with_a_vacuum_or_an_air_psf(tmp_path, med
         assert qa[camera]["CHECKARC"] == cam["NLIVE_FIBERS"]
 
 
+def test_sky_lines_give_the_true_shift_with_an_air_psf(tmp_path):
+    truth, qa = _process(
+        tmp_path, expid=5, flavor="science", program="DARK", calib_medium="air",
+        defects=["trace_shift:b0:0,-0.5", "trace_shift:r0:0,-0.5", "trace_shift:z0:0,0.4"],
+    )  # fmt: skip
+    for camera in CAMERAS:
+        cam = truth["cameras"][camera]
+        np.testing.assert_allclose(qa[camera]["XYSHIFTS"], cam["XYSHIFTS"], atol=0.05)
+        assert qa[camera]["XWSIGMA"][1] == pytest.approx(cam["WSIGMA"], rel=0.05), camera
+        assert qa[camera]["PEAKCOUNT_STATUS"] == NORMAL, camera
+
+
+def test_a_calibration_directory_of_another_medium_or_efficiency_is_refused(tmp_path):
+    simulate_exposure(tmp_path, expid=1, night=NIGHT, flavor="zero", profile="mini",
+                      cameras=["r0"], progress=False, workers=1)  # fmt: skip
+    for option in ({"calib_medium": "air"}, {"efficiency": 1.15}):
+        with pytest.raises(ValueError, match=r"psf-r0.fits: calibration of profile 'mini'"):
+            simulate_exposure(tmp_path, expid=2, night=NIGHT, flavor="zero", profile="mini",
+                              cameras=["r0"], progress=False, workers=1, **option)  # fmt: skip
+
+
 def test_psf_with_an_unknown_medium_is_refused(tmp_path):
     simulate_exposure(tmp_path, expid=1, night=NIGHT, flavor="zero", profile="mini",
                       cameras=["r0"], progress=False, workers=1)  # fmt: skip
