@@ -105,10 +105,13 @@ class CameraProducts:
     @cached_property
     def preproc(self) -> PreprocResult:
         names = self.frame.amp_names
+        dark = self.calibration.amp_values("dark_current", names)  # e-/pixel/hour
+        exposed = max(self.info.exptime, 0.0) / 3600.0
         return run_preproc(
             self.frame,
             gains=self.calibration.amp_values("gain", names),
             saturation=self.calibration.amp_values("saturation", names),
+            dark_electrons=[d * exposed for d in dark] if dark else None,
         )
 
     @cached_property
