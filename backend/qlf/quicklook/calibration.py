@@ -11,6 +11,7 @@ from pathlib import Path
 from qlf.quicklook.io.calib import calib_paths, read_ccd_calib, read_fiberflat, read_psf
 from qlf.quicklook.io.file_cache import cached_read
 from qlf.quicklook.products import CameraCalibration
+from qlf.quicklook.throughput import BUILT_IN, Throughput, read_throughput
 
 __all__ = ["load_calibration"]
 
@@ -23,6 +24,7 @@ def load_calibration(calib_dir: Path | str | None, camera: str) -> CameraCalibra
         )
         return calibration
     paths = calib_paths(calib_dir, camera)
+    calibration.throughput = _throughput(paths.throughput, camera)
     for part, path, reader in (
         ("psf", paths.psf, read_psf),
         ("fiberflat", paths.fiberflat, read_fiberflat),
@@ -43,3 +45,13 @@ def load_calibration(calib_dir: Path | str | None, camera: str) -> CameraCalibra
         else:
             calibration.amps = value
     return calibration
+
+
+def _throughput(path: Path, camera: str) -> Throughput:
+    """The camera's throughput file if present and readable, else the built-in model."""
+    if not path.exists():
+        return Throughput(camera[0])
+    try:
+        return cached_read(path, read_throughput)
+    except (OSError, ValueError) as exc:
+        return Throughput(camera[0], f"{BUILT_IN} ({path.name} unusable: {exc})")

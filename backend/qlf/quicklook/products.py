@@ -25,14 +25,11 @@ from qlf.quicklook.steps.preproc import preproc as run_preproc
 from qlf.quicklook.steps.sky import SkyModel, subtract_sky
 from qlf.quicklook.steps.spectra import apply_fiberflat, per_angstrom
 from qlf.quicklook.steps.traces import LineFits, XShift, fit_lines, measure_xshift
-from qlf.quicklook.throughput import electrons_per_angstrom
+from qlf.quicklook.throughput import Throughput
 
 __all__ = ["CameraCalibration", "CameraProducts", "ExposureInfo"]
 
 log = logging.getLogger(__name__)
-
-#: Minimum separation of the lines used for fits, Å.
-LINE_ISOLATION_A = 45.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,8 @@ class CameraCalibration:
     fiberflat_wave: np.ndarray | None = None
     amps: dict[str, dict] | None = None
     missing: dict[str, str] | None = None
+    #: the throughput file, or None for the built-in model
+    throughput: Throughput | None = None
 
     def require_psf(self) -> TraceSet:
         if self.psf is None:
@@ -99,12 +98,20 @@ class CameraProducts:
         return self._memo[name]
 
     @cached_property
+    def throughput(self) -> Throughput:
+        """The camera's throughput: its calibration file, else the built-in model."""
+        return self.calibration.throughput or Throughput(self.arm)
+
+    @cached_property
     def preproc(self) -> PreprocResult:
         names = self.frame.amp_names
+        dark = self.calibration.amp_values("dark_current", names)  # e-/pixel/hour
+        exposed = max(self.info.exptime, 0.0) / 3600.0
         return run_preproc(
             self.frame,
             gains=self.calibration.amp_values("gain", names),
             saturation=self.calibration.amp_values("saturation", names),
+            dark_electrons=[d * exposed for d in dark] if dark else None,
         )
 
     @cached_property
@@ -148,7 +155,7 @@ class CameraProducts:
         dwave = np.abs(np.gradient(self.calib_rows[1][0]))
         # ≥ 8 rows apart so fits do not blend, and a fixed floor in Å so that every
         # instrument size measures the same lines
-        min_sep = max(8 * float(nanmedian(dwave)), LINE_ISOLATION_A)
+        min_sep = max(8 * float(nanmedian(dwave)), linelists.LINE_ISOLATION_A)
         return linelists.isolated_lines(in_arm, min_sep)
 
     @cached_property
@@ -227,5 +234,5 @@ class CameraProducts:
         if not self.info.exptime > 0:
             raise ValueError(f"{self.camera}: EXPTIME {self.info.exptime} cannot be calibrated")
         wave = self.wave[fibers, rows]
-        per_nmgy = electrons_per_angstrom(wave, self.arm, exptime=self.info.exptime)
+        per_nmgy = self.throughput.electrons_per_angstrom(wave, exptime=self.info.exptime)
         return self.sky.residual[fibers, rows] / per_nmgy

@@ -1,7 +1,10 @@
 """Fiber trace model: x(λ) and y(λ) of every fiber as Legendre series (DESIGN.md 4.3).
 
 Coordinates are trimmed-image pixels, 0-indexed, ``y`` = row (the dispersion direction),
-``x`` = column (across fibers). ``u = 2 (λ − WAVEMIN) / (WAVEMAX − WAVEMIN) − 1``.
+``x`` = column (across fibers). ``u = 2 (λ − WAVEMIN) / (WAVEMAX − WAVEMIN) − 1``, λ in the
+PSF's medium (``AIRORVAC``: vacuum, DESI's convention, unless the file declares air). Every
+method takes and returns **vacuum** wavelengths; an air PSF converts at its boundary with the
+one conversion of :mod:`qlf.quicklook.lines`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial import legendre
+
+from qlf.quicklook.lines import MEDIA, to_vacuum, vacuum_to_air
 
 __all__ = ["TraceSet"]
 
@@ -23,9 +28,11 @@ class TraceSet:
     xcoef, ycoef : ndarray, shape (nfiber, ncoef)
         Legendre coefficients of x(u) and y(u), pixels.
     wavemin, wavemax : float
-        Wavelength range of the Legendre domain, Å.
+        Wavelength range of the Legendre domain, Å, in ``medium``.
     xsigma : ndarray, shape (nfiber,), optional
         Cross-dispersion Gaussian σ per fiber, pixels.
+    medium : str
+        ``'vac'`` or ``'air'``: the medium of the Legendre domain (header ``AIRORVAC``).
     """
 
     xcoef: np.ndarray
@@ -33,6 +40,7 @@ class TraceSet:
     wavemin: float
     wavemax: float
     xsigma: np.ndarray | None = None
+    medium: str = "vac"
 
     def __post_init__(self) -> None:
         if self.xcoef.ndim != 2 or self.xcoef.shape != self.ycoef.shape:
@@ -44,24 +52,33 @@ class TraceSet:
             raise ValueError(f"WAVEMAX ({self.wavemax}) must exceed WAVEMIN ({self.wavemin})")
         if self.xsigma is not None and self.xsigma.shape != (self.nfiber,):
             raise ValueError(f"XSIGMA shape {self.xsigma.shape} != ({self.nfiber},)")
+        if self.medium not in MEDIA:
+            raise ValueError(f"AIRORVAC {self.medium!r}: expected one of {', '.join(MEDIA)}")
 
     @property
     def nfiber(self) -> int:
         return self.xcoef.shape[0]
 
-    def _u(self, wave: np.ndarray) -> np.ndarray:
-        return (
-            2.0 * (np.asarray(wave, dtype=float) - self.wavemin) / (self.wavemax - self.wavemin)
-            - 1.0
-        )
+    def u(self, wave: np.ndarray) -> np.ndarray:
+        """Legendre variable of vacuum wavelengths ``wave``."""
+        wave = np.asarray(wave, dtype=float)
+        if self.medium == "air":
+            wave = vacuum_to_air(wave)
+        return 2.0 * (wave - self.wavemin) / (self.wavemax - self.wavemin) - 1.0
+
+    @property
+    def vacuum_range(self) -> tuple[float, float]:
+        """(WAVEMIN, WAVEMAX) as vacuum wavelengths, Å."""
+        lo, hi = to_vacuum([self.wavemin, self.wavemax], self.medium)
+        return float(lo), float(hi)
 
     def x(self, wave: np.ndarray, fibers: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Column of each selected fiber at each wavelength: shape (nsel, nwave)."""
-        return legendre.legval(self._u(wave), self.xcoef[fibers].T)
+        return legendre.legval(self.u(wave), self.xcoef[fibers].T)
 
     def y(self, wave: np.ndarray, fibers: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Row of each selected fiber at each wavelength: shape (nsel, nwave)."""
-        return legendre.legval(self._u(wave), self.ycoef[fibers].T)
+        return legendre.legval(self.u(wave), self.ycoef[fibers].T)
 
     def wave_at_rows(self, nrows: int, *, step: int = 8) -> np.ndarray:
         """Wavelength of every fiber at every integer row: shape (nfiber, nrows), Å.
@@ -73,7 +90,7 @@ class TraceSet:
         return _fill_rows(self._wave_at(_node_rows(nrows, step)), nrows, step)
 
     def _wave_at(self, rows: np.ndarray) -> np.ndarray:
-        grid = np.linspace(self.wavemin, self.wavemax, max(64, 2 * rows.size))
+        grid = np.linspace(*self.vacuum_range, max(64, 2 * rows.size))
         ygrid = self.y(grid)
         out = np.empty((self.nfiber, rows.size))
         for i in range(self.nfiber):
@@ -90,7 +107,7 @@ class TraceSet:
         """
         nodes = _node_rows(nrows, step)
         wave = self._wave_at(nodes)
-        x = _legval_rows(self._u(np.nan_to_num(wave, nan=self.wavemin)), self.xcoef)
+        x = _legval_rows(self.u(np.nan_to_num(wave, nan=self.vacuum_range[0])), self.xcoef)
         x[np.isnan(wave)] = np.nan
         return _fill_rows(x, nrows, step), _fill_rows(wave, nrows, step)
 
@@ -100,7 +117,7 @@ class TraceSet:
         ycoef = self.ycoef.copy()
         xcoef[:, 0] += dx
         ycoef[:, 0] += dy
-        return TraceSet(xcoef, ycoef, self.wavemin, self.wavemax, self.xsigma)
+        return TraceSet(xcoef, ycoef, self.wavemin, self.wavemax, self.xsigma, self.medium)
 
     @classmethod
     def fit(
@@ -111,22 +128,35 @@ class TraceSet:
         *,
         deg: int = 5,
         xsigma: np.ndarray | None = None,
+        medium: str = "vac",
     ) -> TraceSet:
         """Fit Legendre traces to tabulated positions.
 
         Parameters
         ----------
         wave : ndarray, shape (nwave,)
-            Wavelengths, Å; their range becomes the Legendre domain.
+            Vacuum wavelengths, Å; their range (in ``medium``) becomes the Legendre domain.
         x, y : ndarray, shape (nfiber, nwave)
             Column and row of each fiber at each wavelength.
         """
         wave = np.asarray(wave, dtype=float)
+        if medium == "air":
+            wave = vacuum_to_air(wave)
         wavemin, wavemax = float(wave.min()), float(wave.max())
         u = 2.0 * (wave - wavemin) / (wavemax - wavemin) - 1.0
         xcoef = legendre.legfit(u, np.asarray(x, dtype=float).T, deg).T
         ycoef = legendre.legfit(u, np.asarray(y, dtype=float).T, deg).T
-        return cls(xcoef, ycoef, wavemin, wavemax, xsigma)
+        return cls(xcoef, ycoef, wavemin, wavemax, xsigma, medium)
+
+    def in_medium(self, medium: str, *, deg: int | None = None) -> TraceSet:
+        """The same traces with their Legendre domain in ``medium`` (refitted, ≪ 0.001 px)."""
+        if medium == self.medium:
+            return self
+        wave = np.linspace(*self.vacuum_range, 400)
+        return TraceSet.fit(
+            wave, self.x(wave), self.y(wave), deg=deg or self.xcoef.shape[1] - 1,
+            xsigma=self.xsigma, medium=medium,
+        )  # fmt: skip
 
 
 def _legval_rows(u: np.ndarray, coef: np.ndarray) -> np.ndarray:

@@ -305,6 +305,8 @@ def _run_step(step, products: CameraProducts, spec) -> dict[str, Any]:
             errors.append(message)
             continue
         metrics.update(values)
+        if metric.uses_throughput:
+            params["THROUGHPUT"] = products.throughput.source
         status = _grade(metric.key, values[metric.key], products, spec, params, references)
         metrics[f"{metric.key}_STATUS"] = status
         statuses.append(status)

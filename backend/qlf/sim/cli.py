@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from qlf.quicklook.lines import MEDIA
 from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.calibration import ensure_calibration
 from qlf.sim.defects import DEFECT_KINDS, parse_defect
@@ -68,6 +69,18 @@ def _profile_and_cameras(parser: argparse.ArgumentParser) -> None:
         "--instrument-seed", type=int, default=INSTRUMENT_SEED,
         help="seed of the static instrument and its calibration (default: %(default)s)",
     )  # fmt: skip
+    parser.add_argument(
+        "--efficiency", type=float, default=1.0,
+        help="throughput relative to the pipeline's built-in model (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--psf-medium", choices=MEDIA, default="vac",
+        help="wavelength medium of the PSF files written (default: %(default)s, as DESI)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--throughput-file", action="store_true",
+        help="also write each camera's true throughput, throughput-{camera}.fits",
+    )  # fmt: skip
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -109,10 +122,19 @@ def _options(args) -> dict:
         "cameras": _cameras(args),
         "seed": args.seed,
         "instrument_seed": args.instrument_seed,
+        **_calib_options(args),
         "calib": args.calib,
         "defects": [parse_defect(text) for text in args.defect],
         "workers": args.workers,
         "progress": False if args.no_progress else None,
+    }
+
+
+def _calib_options(args) -> dict:
+    return {
+        "efficiency": args.efficiency,
+        "calib_medium": args.psf_medium,
+        "throughput_file": args.throughput_file,
     }
 
 
@@ -143,6 +165,11 @@ def _night(args) -> int:
 
 def _calib(args) -> int:
     profile = get_profile(args.profile)
-    written = ensure_calibration(args.calib, profile, _cameras(args), seed=args.instrument_seed)
+    options = _calib_options(args)
+    written = ensure_calibration(
+        args.calib, profile, _cameras(args), seed=args.instrument_seed,
+        efficiency=options["efficiency"], medium=options["calib_medium"],
+        throughput_file=options["throughput_file"],
+    )  # fmt: skip
     print(f"{len(written)} calibration files written under {args.calib}")
     return 0

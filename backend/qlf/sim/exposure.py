@@ -109,7 +109,9 @@ def _camera_task(job: CameraJob, night: int) -> _CameraOutput:
     rendered = render_camera(job)
     if rendered.pixels is None:
         return _CameraOutput(job.camera, None, rendered.truth, None, time.process_time() - start)
-    model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
+    model = camera_model(
+        job.profile, job.camera, seed=job.instrument_seed, efficiency=job.efficiency
+    )
     header = camera_header(
         model.profile,
         job.camera,
@@ -225,6 +227,9 @@ def simulate_exposure(
     workers: int | None = None,
     progress: bool | None = None,
     pool: ProcessPoolExecutor | None = None,
+    efficiency: float = 1.0,
+    calib_medium: str = "vac",
+    throughput_file: bool = False,
 ) -> ExposureResult:
     """Simulate one exposure into ``out`` and return where it went.
 
@@ -247,6 +252,12 @@ def simulate_exposure(
         Show a progress bar (default: when stderr is a terminal).
     pool
         A :func:`camera_pool` to render in (overrides ``workers``; left running).
+    efficiency
+        The instrument's throughput relative to the built-in model (1.15: 15 % more efficient).
+    calib_medium
+        Wavelength medium of the PSF written (``'vac'``, as DESI, or ``'air'``).
+    throughput_file
+        Also write each camera's true throughput as ``throughput-{camera}.fits``.
     """
     began = time.perf_counter()
     profile = get_profile(profile)
@@ -262,7 +273,10 @@ def simulate_exposure(
         tileid=tileid, start=start, seed=seed,
     )  # fmt: skip
     calib_dir = Path(calib) if calib is not None else Path(out) / "calib"
-    ensure_calibration(calib_dir, profile, cameras, seed=instrument_seed)
+    ensure_calibration(
+        calib_dir, profile, cameras, seed=instrument_seed, efficiency=efficiency,
+        medium=calib_medium, throughput_file=throughput_file,
+    )  # fmt: skip
     own_pool = None
     if pool is None:
         if workers is None:
@@ -271,7 +285,7 @@ def simulate_exposure(
     try:
         return _simulate(
             out, info, profile, cameras, defect_list, seed=seed, instrument_seed=instrument_seed,
-            calib_dir=calib_dir, pool=pool,
+            efficiency=efficiency, calib_dir=calib_dir, pool=pool,
             progress=sys.stderr.isatty() if progress is None else progress,
             began=began,
         )  # fmt: skip
@@ -281,8 +295,8 @@ def simulate_exposure(
 
 
 def _simulate(
-    out, info, profile, cameras, defect_list, *, seed, instrument_seed, calib_dir, pool,
-    progress, began,
+    out, info, profile, cameras, defect_list, *, seed, instrument_seed, efficiency, calib_dir,
+    pool, progress, began,
 ) -> ExposureResult:  # fmt: skip
     """Write the fibermap, render the cameras in ``pool``, then the truth and the raw file."""
     raw = raw_path(out, info.night, info.expid)
@@ -307,6 +321,7 @@ def _simulate(
             exptime=info.exptime,
             seed=seed,
             instrument_seed=instrument_seed,
+            efficiency=efficiency,
             targets=tile.petal(int(camera[1]), profile.nfiber) if tile else None,
             defects=tuple(d for d in defect_list if d.camera == camera),
         )

@@ -14,6 +14,7 @@ import numpy as np
 
 from qlf.quicklook.lines import ARM_RANGES
 from qlf.quicklook.psf import TraceSet
+from qlf.quicklook.throughput import BUILT_IN, Throughput
 from qlf.sim.profiles import AMPS, ARMS, Profile, get_profile
 
 __all__ = ["INSTRUMENT_SEED", "AmpModel", "CameraModel", "camera_model", "camera_rng"]
@@ -67,6 +68,8 @@ class CameraModel:
         Wavelength grid of ``fiberflat``, Å.
     fiberflat : ndarray, shape (nfiber, nwave)
         Relative throughput of each fiber (mean 1).
+    throughput : Throughput
+        True end-to-end throughput: the built-in model times ``efficiency``.
     """
 
     profile: Profile
@@ -77,6 +80,8 @@ class CameraModel:
     wsigma: float
     flat_wave: np.ndarray
     fiberflat: np.ndarray
+    throughput: Throughput
+    efficiency: float = 1.0
 
     @property
     def arm(self) -> str:
@@ -105,14 +110,20 @@ def camera_rng(seed: int, camera: str, *extra: int) -> np.random.Generator:
 
 
 def camera_model(
-    profile: Profile | str, camera: str, *, seed: int = INSTRUMENT_SEED
+    profile: Profile | str, camera: str, *, seed: int = INSTRUMENT_SEED, efficiency: float = 1.0
 ) -> CameraModel:
-    """The static model of ``camera`` (cached: the same object for the same arguments)."""
-    return _camera_model(get_profile(profile).name, camera, int(seed))
+    """The static model of ``camera`` (cached: the same object for the same arguments).
+
+    ``efficiency`` scales the built-in throughput model: 1.15 is an instrument 15 % more
+    efficient than the pipeline's built-in model assumes.
+    """
+    if not efficiency > 0:
+        raise ValueError(f"--efficiency {efficiency}: must be positive")
+    return _camera_model(get_profile(profile).name, camera, int(seed), float(efficiency))
 
 
 @lru_cache(maxsize=64)
-def _camera_model(profile_name: str, camera: str, seed: int) -> CameraModel:
+def _camera_model(profile_name: str, camera: str, seed: int, efficiency: float) -> CameraModel:
     profile = get_profile(profile_name)
     if camera[0] not in profile.arms or int(camera[1]) >= profile.nspectrograph:
         raise ValueError(f"camera {camera!r} is not part of profile {profile_name!r}")
@@ -121,6 +132,9 @@ def _camera_model(profile_name: str, camera: str, seed: int) -> CameraModel:
     traces = _traces(profile, camera, rng)
     wsigma = float(profile.wsigma * (1.0 + 0.02 * rng.standard_normal()))
     flat_wave, fiberflat = _fiberflat(profile, camera, rng)
+    throughput = Throughput(camera[0])
+    if efficiency != 1.0:
+        throughput = throughput.scaled(efficiency, f"{BUILT_IN} × {efficiency:g}")
     return CameraModel(
         profile=profile,
         camera=camera,
@@ -130,6 +144,8 @@ def _camera_model(profile_name: str, camera: str, seed: int) -> CameraModel:
         wsigma=wsigma,
         flat_wave=flat_wave,
         fiberflat=fiberflat,
+        throughput=throughput,
+        efficiency=efficiency,
     )
 
 

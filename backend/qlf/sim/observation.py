@@ -10,7 +10,7 @@ from astropy.io import fits
 
 from qlf.quicklook.mapping import FLAVORS
 from qlf.sim.profiles import AMPS, Profile
-from qlf.sim.spectra import PROGRAMS, SKY_MODEL, default_exptime
+from qlf.sim.spectra import PROGRAMS, default_exptime, sky_band_mag
 
 __all__ = [
     "ExposureInfo",
@@ -98,7 +98,7 @@ def exposure_info(
         tilera = float(rng.uniform(0, 360)) if tilera is None else float(tilera)
         tiledec = float(rng.uniform(-10, 70)) if tiledec is None else float(tiledec)
         moonsep = float(np.round(rng.uniform(20, 150), 1))
-        skylevel = SKY_MODEL[program][0]
+        skylevel = round(sky_band_mag("r", program), 3)
     else:  # calibrations: dome closed, telescope parked; no tile
         tileid = -1 if tileid is None else int(tileid)
         tilera = 0.0 if tilera is None else float(tilera)

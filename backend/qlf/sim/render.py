@@ -18,16 +18,16 @@ from scipy.special import ndtr
 
 from qlf.quicklook.lines import ARM_RANGES, BANDS, SKY_CONTINUUM_WINDOWS
 from qlf.quicklook.psf import TraceSet
-from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, electrons_per_angstrom
+from qlf.quicklook.skymodel import fidsnr_per_angstrom, snr_coefficients
 from qlf.sim.defects import Defect, apply_defect
 from qlf.sim.instrument import INSTRUMENT_SEED, CameraModel, camera_model, camera_rng
 from qlf.sim.profiles import AMPS
 from qlf.sim.spectra import (
     FLAT_ROW_RATE,
-    SKY_MODEL,
     TargetSpectra,
     arc_lines,
     flat_lamp,
+    sky_band_mag,
     sky_continuum,
     sky_lines,
 )
@@ -50,8 +50,6 @@ READOUT_S = 30.0
 COSMIC_ELECTRONS = (800.0, 4000.0)
 #: Width of the boxcar the pipeline extracts with, pixels (for the S/N model).
 BOXCAR_WIDTH = 7
-#: Fiducial magnitude of FIDSNR.
-FIDUCIAL_MAG = 22.0
 _ADU_MAX = 65535
 #: Sub-pixel phases and σ levels tabulated for the cross-dispersion profile.
 _NPHASE = 1000
@@ -71,6 +69,7 @@ class CameraJob:
     exptime: float
     seed: int = 0
     instrument_seed: int = INSTRUMENT_SEED
+    efficiency: float = 1.0
     targets: TargetSpectra | None = None
     defects: tuple[Defect, ...] = ()
 
@@ -133,7 +132,9 @@ def render_camera(job: CameraJob) -> RenderedCamera:
 
     Not thread-safe: work arrays are reused from one call to the next in a process.
     """
-    model = camera_model(job.profile, job.camera, seed=job.instrument_seed)
+    model = camera_model(
+        job.profile, job.camera, seed=job.instrument_seed, efficiency=job.efficiency
+    )
     rng = camera_rng(job.seed, job.camera, job.expid)
     plan = _plan(model, job, rng)
     if plan.missing:
@@ -212,7 +213,7 @@ def _fiberflat_at(model: CameraModel, fibers: np.ndarray, wave: np.ndarray) -> n
 
 def _trace_y(traces: TraceSet, fibers: np.ndarray, wave: np.ndarray) -> np.ndarray:
     """Row of fiber ``fibers[k]`` at ``wave[k]`` for every k."""
-    u = 2.0 * (wave - traces.wavemin) / (traces.wavemax - traces.wavemin) - 1.0
+    u = traces.u(wave)
     basis = legendre.legvander(u, traces.ycoef.shape[1] - 1)
     return np.sum(basis * traces.ycoef[fibers], axis=1)
 
@@ -246,13 +247,15 @@ def _spectra(model, job, traces, wave, dwave, flat, live):
         extra["ARC_LINES"] = [float(w) for w in table[:, 0]]
     else:
         program = job.program or "DARK"
-        fnu = sky_continuum(wave, program) * FIBER_AREA_ARCSEC2
+        through = model.throughput
+        fnu = sky_continuum(wave, program) * through.fiber_area_arcsec2
         if job.targets is not None:
             fnu = fnu + job.targets.continuum(wave)
-        rows_e = electrons_per_angstrom(wave, arm, exptime=job.exptime, fnu_nmgy=fnu) * dwave * flat
-        table = sky_lines(arm, program)
-        e_unit = electrons_per_angstrom(table[:, 0], arm, exptime=job.exptime)
-        line_e = table[:, 1] * FIBER_AREA_ARCSEC2 * e_unit
+        rows_e = through.electrons_per_angstrom(wave, exptime=job.exptime, fnu_nmgy=fnu)
+        rows_e *= dwave * flat
+        table = sky_lines(arm)
+        e_unit = through.electrons_per_angstrom(table[:, 0], exptime=job.exptime)
+        line_e = table[:, 1] * through.fiber_area_arcsec2 * e_unit
         ff = _fiberflat_at(model, fibers_all, table[None, :, 0]) * live[:, None]
         lines.append(_line_list(model, traces, table[:, 0], line_e[None, :] * ff))
         if job.targets is not None:
@@ -260,7 +263,7 @@ def _spectra(model, job, traces, wave, dwave, flat, live):
             lo, hi = ARM_RANGES[arm]
             keep = (lwave > lo) & (lwave < hi)
             index, lwave, lflux = index[keep], lwave[keep], lflux[keep]
-            e = electrons_per_angstrom(lwave, arm, exptime=job.exptime, fnu_nmgy=lflux)
+            e = through.electrons_per_angstrom(lwave, exptime=job.exptime, fnu_nmgy=lflux)
             e = e * _fiberflat_at(model, index, lwave) * live[index]
             lines.append((index, _trace_y(traces, index, lwave), e))
         extra.update(_sky_truth(model, job, program, table, line_e, wave, dwave))
@@ -432,7 +435,8 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
 def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any]:
     """Sky and S/N expectations of a science camera, for a fiber of mean throughput."""
     arm = model.arm
-    mag_r = SKY_MODEL[program][0]
+    through = model.throughput
+    area = through.fiber_area_arcsec2
     centre = np.argmin(np.abs(wave - 0.5 * (wave.min() + wave.max())), axis=1)
     dl_row = float(np.median(dwave[np.arange(model.nfiber), centre]))
     band, lo, hi = BANDS[arm]
@@ -445,40 +449,39 @@ def _sky_truth(model, job, program, table, line_e, wave, dwave) -> dict[str, Any
     for wlo, whi in SKY_CONTINUUM_WINDOWS[arm]:
         w = np.arange(wlo, whi + 1.0, 1.0)
         fnu = sky_continuum(w, program)
-        e = electrons_per_angstrom(w, arm, exptime=job.exptime, fnu_nmgy=fnu * FIBER_AREA_ARCSEC2)
+        e = through.electrons_per_angstrom(w, exptime=job.exptime, fnu_nmgy=fnu * area)
         windows.append(float(np.mean(e)))
         window_fnu.append(float(np.mean(fnu)))
-    wc = np.array([0.5 * (lo + hi)])
-    sky_fnu = sky_continuum(wc, program) * FIBER_AREA_ARCSEC2
-    a = float(electrons_per_angstrom(wc, arm, exptime=1.0)[0]) * dl_row
-    sky_rate = float(electrons_per_angstrom(wc, arm, exptime=1.0, fnu_nmgy=sky_fnu)[0]) * dl_row
-    dark = float(np.mean([amp.dark_current for amp in model.amps])) / 3600.0 * BOXCAR_WIDTH
-    rn2 = float(np.mean([amp.readnoise**2 for amp in model.amps])) * BOXCAR_WIDTH
-    b = sky_rate + dark + (rn2 / job.exptime if job.exptime > 0 else 0.0)
-    t = job.exptime
-    xfid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
-    fidsnr = t * a * xfid / np.sqrt(t * (a * xfid + b)) if t > 0 else 0.0
+    noise = {
+        "readnoise": float(np.sqrt(np.mean([amp.readnoise**2 for amp in model.amps]))),
+        "dark_current": float(np.mean([amp.dark_current for amp in model.amps])),
+        "throughput": through,
+        "boxcar": BOXCAR_WIDTH,
+    }
+    a, b, wc = snr_coefficients(arm, program, exptime=job.exptime, dispersion=dl_row, **noise)
+    fidsnr_a = fidsnr_per_angstrom(arm, program, exptime=job.exptime, dispersion=dl_row, **noise)
     out: dict[str, Any] = {
         "SKY_PROGRAM": program,
-        "SKY_MAG_R": mag_r,
+        "SKY_MAG_R": sky_band_mag("r", program, with_lines=False),
+        "THROUGHPUT": through.source,
         "SKY_MAG": float(22.5 - 2.5 * np.log10(sky_band)),
         "SKY_MAG_WITH_LINES": float(22.5 - 2.5 * np.log10(sky_band_lines)),
         "SKYCONT": float(np.mean(windows) * dl_row),
         "SKYCONT_E_PER_ANGSTROM": windows,
         "SKYCONT_MAG": float(22.5 - 2.5 * np.log10(np.mean(window_fnu))),
         "DISPERSION": dl_row,
-        "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if t > 0 else 0.0,
+        "PEAKCOUNT": float(np.sum(line_e) / job.exptime) if job.exptime > 0 else 0.0,
         "SKY_LINES": [[float(w), float(e)] for w, e in zip(table[:, 0], line_e, strict=True)],
-        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": float(wc[0])},
-        "FIDSNR": float(fidsnr),
+        "SNR_MODEL": {"a": a, "b": b, "band": band, "wave": wc},
+        "FIDSNR": float(fidsnr_a * np.sqrt(dl_row)),
         # the same per Å of spectrum instead of per row
         "SNR_MODEL_PER_ANGSTROM": {
             "a": a / dl_row,
             "b": b / dl_row,
             "band": band,
-            "wave": float(wc[0]),
+            "wave": wc,
         },
-        "FIDSNR_PER_ANGSTROM": float(fidsnr / np.sqrt(dl_row)),
+        "FIDSNR_PER_ANGSTROM": fidsnr_a,
     }
     if arm == "r":
         out["SKYRBAND"] = float(22.5 - 2.5 * np.log10(sky_band_lines))

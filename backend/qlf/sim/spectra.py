@@ -1,9 +1,10 @@
 """Light sources: night sky, calibration lamps and target spectra (AB f_ν in nanomaggies).
 
 Sky continuum and target spectra are flux densities f_ν (nanomaggies; per arcsec² for the
-sky), turned into electrons by :func:`qlf.quicklook.throughput.electrons_per_angstrom` so the
-pipeline inverts exactly the model used here. Emission lines are integrated fluxes,
-nanomaggy·Å (per arcsec² for the sky).
+sky), turned into electrons by the instrument's :class:`qlf.quicklook.throughput.Throughput`
+so the pipeline inverts exactly the model used here. Emission lines are integrated fluxes,
+nanomaggy·Å (per arcsec² for the sky). The night sky is the measured reference sky of
+:mod:`qlf.quicklook.skymodel`; every wavelength is in vacuum.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlf.quicklook.lines import ARC_LINES, ARM_RANGES, BANDS, SKY_LINES, lines_in_arm
+from qlf.quicklook.lines import ARC_LINES, ARM_RANGES, BANDS, lines_in_arm
+from qlf.quicklook.skymodel import PROGRAMS, sky_band_mag, sky_continuum, sky_lines
 from qlf.quicklook.throughput import band_mean
 
 __all__ = [
@@ -20,26 +22,14 @@ __all__ = [
     "DEFAULT_EXPTIME",
     "FLAT_ROW_RATE",
     "PROGRAMS",
-    "SKY_MODEL",
     "TargetSpectra",
     "arc_lines",
     "default_exptime",
     "flat_lamp",
+    "sky_band_mag",
     "sky_continuum",
     "sky_lines",
 ]
-
-PROGRAMS = ("DARK", "GRAY", "BRIGHT")
-
-#: Per program: r-band sky brightness (mag/arcsec²), colour slope α of f_ν ∝ λ^α (bluer sky
-#: darker), and the scaling of the emission lines.
-SKY_MODEL: dict[str, tuple[float, float, float]] = {
-    "DARK": (21.0, 1.5, 1.0),
-    "GRAY": (20.3, 1.0, 1.1),
-    "BRIGHT": (19.0, 0.5, 1.25),
-}
-#: Integrated flux of a sky line of strength 1 in dark time, nanomaggy·Å per arcsec².
-SKY_LINE_UNIT = 150.0
 
 #: Default exposure time of each flavor (science: per program), seconds.
 DEFAULT_EXPTIME: dict[str, float | dict[str, float]] = {
@@ -56,7 +46,6 @@ ARC_RATE = 16000.0
 FLAT_ROW_RATE = 400.0
 
 _REF_WAVE = 6450.0
-_FINE = np.arange(3500.0, 10001.0, 1.0)
 #: Grid on which band means of target spectra are taken (covers G, R and Z).
 _BAND_GRID = np.arange(4100.0, 9701.0, 2.0)
 
@@ -66,27 +55,6 @@ def default_exptime(flavor: str, program: str | None = None) -> float:
     if isinstance(value, dict):
         return value[program or "DARK"]
     return value
-
-
-def _sky_shape(wave: np.ndarray, alpha: float) -> np.ndarray:
-    return (np.asarray(wave) / _REF_WAVE) ** alpha
-
-
-def sky_continuum(wave: np.ndarray, program: str) -> np.ndarray:
-    """Sky continuum f_ν at ``wave`` (Å), nanomaggies per arcsec².
-
-    Normalised so that its top-hat mean over the R band is the program's r-band brightness.
-    """
-    mag_r, alpha, _ = SKY_MODEL[program]
-    norm = 10 ** (-0.4 * (mag_r - 22.5)) / band_mean(_FINE, _sky_shape(_FINE, alpha), "r")
-    return norm * _sky_shape(wave, alpha)
-
-
-def sky_lines(arm: str, program: str) -> np.ndarray:
-    """Sky lines of ``arm``: rows of (wave Å, flux nanomaggy·Å per arcsec²)."""
-    lines = lines_in_arm(SKY_LINES, arm, margin=5.0).copy()
-    lines[:, 1] *= SKY_LINE_UNIT * SKY_MODEL[program][2]
-    return lines
 
 
 def arc_lines(arm: str) -> np.ndarray:
@@ -105,14 +73,15 @@ def flat_lamp(wave: np.ndarray, arm: str) -> np.ndarray:
 
 # --- targets -------------------------------------------------------------------------------
 
+# Rest-frame lines below: NIST vacuum wavelengths ([O II] 3727.09/3729.88 as their mean).
 #: Rest-frame emission lines of star-forming galaxies: (wave Å, equivalent width Å).
-_ELG_LINES = np.array([(3728.5, 40.0), (4861.3, 10.0), (5006.8, 15.0), (6562.8, 40.0)])
-_BGS_LINES = np.array([(6562.8, 10.0)])
+_ELG_LINES = np.array([(3728.48, 40.0), (4862.68, 10.0), (5008.24, 15.0), (6564.61, 40.0)])
+_BGS_LINES = np.array([(6564.61, 10.0)])
 #: Rest-frame broad quasar lines: (wave Å, peak relative to the continuum).
-_QSO_LINES = np.array([(1215.7, 2.0), (1549.1, 0.8), (1908.7, 0.5), (2798.8, 0.5), (4861.3, 0.4),
-                       (6562.8, 0.8)])  # fmt: skip
+_QSO_LINES = np.array([(1215.67, 2.0), (1549.06, 0.8), (1908.73, 0.5), (2798.75, 0.5),
+                       (4862.68, 0.4), (6564.61, 0.8)])  # fmt: skip
 #: Stellar Balmer absorption: (wave Å, depth).
-_BALMER = np.array([(4101.7, 0.25), (4340.5, 0.3), (4861.3, 0.35), (6562.8, 0.4)])
+_BALMER = np.array([(4102.89, 0.25), (4341.69, 0.3), (4862.68, 0.35), (6564.61, 0.4)])
 
 
 def _smooth_step(wave: np.ndarray, edge: np.ndarray, width: float = 40.0) -> np.ndarray:

@@ -1,9 +1,11 @@
 """Calibration files of one camera (DESIGN.md 4.3), read and written.
 
 ``{calib_dir}/{camera}/`` holds ``psf-{camera}.fits`` (Legendre traces ``XTRACE``,
-``YTRACE`` with ``WAVEMIN``/``WAVEMAX``, optional ``XSIGMA``), ``fiberflat-{camera}.fits``
-(``FIBERFLAT`` (nfiber, nwave), ``WAVELENGTH`` (nwave,)) and ``ccd-{camera}.json`` (per amp
-``gain`` e-/ADU, ``readnoise`` e-, ``saturation`` ADU, optional ``bias`` ADU).
+``YTRACE`` with ``WAVEMIN``/``WAVEMAX``, optional ``XSIGMA``; wavelengths in vacuum unless the
+header says ``AIRORVAC = 'air'``), ``fiberflat-{camera}.fits`` (``FIBERFLAT`` (nfiber, nwave),
+``WAVELENGTH`` (nwave,), vacuum Å) and ``ccd-{camera}.json`` (per amp ``gain`` e-/ADU,
+``readnoise`` e-, ``saturation`` ADU, optional ``bias`` ADU). The optional throughput file is
+read by :mod:`qlf.quicklook.throughput`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from astropy.io import fits
 
+from qlf.quicklook.lines import MEDIA
 from qlf.quicklook.psf import TraceSet
 
 __all__ = [
@@ -58,6 +61,7 @@ class CalibPaths:
     psf: Path
     fiberflat: Path
     ccd: Path
+    throughput: Path
 
 
 class FiberFlat(NamedTuple):
@@ -77,6 +81,7 @@ def calib_paths(calib_dir: Path | str, camera: str) -> CalibPaths:
         psf=directory / f"psf-{camera}.fits",
         fiberflat=directory / f"fiberflat-{camera}.fits",
         ccd=directory / f"ccd-{camera}.json",
+        throughput=directory / f"throughput-{camera}.fits",
     )
 
 
@@ -136,15 +141,16 @@ def read_psf(path: Path | str) -> TraceSet:
             )
         limits = []
         for key in ("WAVEMIN", "WAVEMAX"):
-            value = None
-            for name in ("XTRACE", "YTRACE", 0):
-                if key in hdul[name].header:
-                    value = hdul[name].header[key]
-                    break
+            value = _keyword(hdul, key)
             try:
                 limits.append(float(value))
             except (TypeError, ValueError):
                 raise CalibError(path, f"missing or non-numeric {key}", field=key) from None
+        medium = str(_keyword(hdul, "AIRORVAC") or "vac").strip().lower()
+        if medium not in MEDIA:
+            raise CalibError(
+                path, f"{medium!r} is neither 'vac' nor 'air'", field="AIRORVAC"
+            )  # fmt: skip
         xsigma = None
         if "XSIGMA" in hdul:
             xsigma = _image(hdul, path, "XSIGMA", 1)
@@ -153,9 +159,17 @@ def read_psf(path: Path | str) -> TraceSet:
                     path, f"shape {xsigma.shape} != ({xcoef.shape[0]},)", field="XSIGMA"
                 )
     try:
-        return TraceSet(xcoef, ycoef, limits[0], limits[1], xsigma)
+        return TraceSet(xcoef, ycoef, limits[0], limits[1], xsigma, medium)
     except ValueError as exc:
         raise CalibError(path, str(exc), field="WAVEMIN") from None
+
+
+def _keyword(hdul: fits.HDUList, key: str):
+    """``key`` from the XTRACE, YTRACE or primary header (first found), else None."""
+    for name in ("XTRACE", "YTRACE", 0):
+        if key in hdul[name].header:
+            return hdul[name].header[key]
+    return None
 
 
 def write_psf(path: Path | str, traces: TraceSet, *, header: dict | None = None) -> Path:
@@ -163,6 +177,7 @@ def write_psf(path: Path | str, traces: TraceSet, *, header: dict | None = None)
     primary = fits.PrimaryHDU()
     for key, value in (header or {}).items():
         primary.header[key] = value
+    primary.header["AIRORVAC"] = (traces.medium, "wavelengths: vac (vacuum) or air")
     hdus = [primary]
     for name, coef in (("XTRACE", traces.xcoef), ("YTRACE", traces.ycoef)):
         hdu = fits.ImageHDU(np.asarray(coef, dtype=np.float64), name=name)

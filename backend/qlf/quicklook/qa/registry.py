@@ -43,6 +43,9 @@ class Metric(ABC):
 
     #: arms the metric applies to (e.g. SKYRBAND: r only)
     arms: ClassVar[tuple[str, ...]] = ("b", "r", "z")
+    #: whether the value goes through the throughput (absolute magnitudes): the step's PARAMS
+    #: then record which throughput graded it (``THROUGHPUT``)
+    uses_throughput: ClassVar[bool] = False
 
     @abstractmethod
     def compute(self, products: CameraProducts) -> dict[str, Any]:

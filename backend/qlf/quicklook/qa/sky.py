@@ -7,7 +7,7 @@ import numpy as np
 from qlf.quicklook.lines import BANDS, SKY_CONTINUUM_WINDOWS
 from qlf.quicklook.qa.registry import Metric, register
 from qlf.quicklook.stats import nanmean, nanmedian
-from qlf.quicklook.throughput import FIBER_AREA_ARCSEC2, electrons_per_angstrom, nanomaggies_to_mag
+from qlf.quicklook.throughput import nanomaggies_to_mag
 
 __all__ = ["PeakCount", "SkyCont", "SkyRBand", "SkyResid"]
 
@@ -16,13 +16,15 @@ def _sky_mag_per_arcsec2(products, lo: float, hi: float) -> float:
     """Surface brightness (AB mag/arcsec²) of the sky model between ``lo`` and ``hi`` Å."""
     sky = products.sky
     inside = (sky.grid >= lo) & (sky.grid <= hi)
-    per_nmgy = electrons_per_angstrom(sky.grid[inside], products.arm, exptime=products.info.exptime)
+    model = products.throughput
+    per_nmgy = model.electrons_per_angstrom(sky.grid[inside], exptime=products.info.exptime)
     fnu = nanmean(sky.spectrum[inside] / per_nmgy)
-    return float(nanomaggies_to_mag(fnu / FIBER_AREA_ARCSEC2))
+    return float(nanomaggies_to_mag(fnu / model.fiber_area_arcsec2))
 
 
 @register
 class SkyCont(Metric):
+    uses_throughput = True
     name = "skycont"
     key = "SKYCONT"
     granularity = "camera"
@@ -65,6 +67,7 @@ class SkyCont(Metric):
 
 @register
 class SkyRBand(Metric):
+    uses_throughput = True
     name = "skyrband"
     key = "SKYRBAND"
     granularity = "camera"

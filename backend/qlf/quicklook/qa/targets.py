@@ -189,6 +189,7 @@ class FidSnrTgt(Metric):
 
 @register
 class DeltaMagTgt(Metric):
+    uses_throughput = True
     name = "deltamag"
     key = "DELTAMAG_TGT"
     granularity = "class"

@@ -131,9 +131,10 @@ def preproc(
     *,
     gains: list[float] | None = None,
     saturation: list[float] | None = None,
+    dark_electrons: list[float] | None = None,
     config: PreprocConfig = PreprocConfig(),
 ) -> PreprocResult:
-    """Bias-subtract, trim and gain-correct one camera.
+    """Bias-subtract, trim, gain-correct and dark-subtract one camera.
 
     Parameters
     ----------
@@ -142,6 +143,9 @@ def preproc(
     gains, saturation : list of float, optional
         Per amp (in ``frame.amps`` order), from the calibration; otherwise the header's
         ``GAINx`` / ``SATURLEVx``, else a gain of 1.0 (with a warning) and no saturation.
+    dark_electrons : list of float, optional
+        Per amp, the dark current accumulated over the exposure, e-/pixel (calibration
+        ``dark_current`` × EXPTIME), subtracted; none when the calibration has no dark current.
     """
     nrow, ncol = frame.trimmed_shape
     image = np.empty((nrow, ncol), dtype=np.float32)
@@ -167,6 +171,8 @@ def preproc(
             block_bias = bias_rows if row_profile is None else bias_rows[rows]
             np.subtract(amp.data[rows], block_bias, out=region[rows], dtype=np.float32)
             region[rows] *= gain
+            if dark_electrons:
+                region[rows] -= np.float32(dark_electrons[i])
         saturation_adu = saturation[i] if saturation else amp.saturation
         if saturation_adu and amp.data.max() >= saturation_adu:  # rare: search only then
             rows, cols = np.nonzero(amp.data >= saturation_adu)
