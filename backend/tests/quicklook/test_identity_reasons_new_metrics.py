@@ -1,0 +1,109 @@
+"""Issue 15: identity checks, reasons for every UNKNOWN, and DESI Quick Look's other metrics,
+against the simulator's truth."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+
+from qlf.quicklook.runner import CameraTask, run_camera
+from tests.quicklook.conftest import NIGHT, SPECS_MINI
+
+
+def test_mislabelled_copy_is_filed_under_its_path(night, calib_dir, tmp_path):
+    copy = tmp_path / "data" / str(NIGHT) / "00000106" / "desi-00000106.fits.fz"
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(night[1].raw, copy)  # headers say exposure 1
+    result = run_camera(
+        CameraTask(copy, "r0", tmp_path / "scratch", calib_dir=calib_dir, specs_dir=SPECS_MINI)
+    )
+    assert (result.expid, result.night, result.status) == (106, NIGHT, "ALARM")
+    assert result.qa_path == tmp_path / "scratch" / str(NIGHT) / "00000106" / "ql-r0-00000106.json"
+    qa = json.loads(result.qa_path.read_text())
+    ccd = qa["TASKS"]["CHECK_CCDs"]
+    assert qa["EXPID"] == 106 and ccd["METRICS"]["CHECKHDUS"] == 2
+    assert ccd["REASONS"]["CHECKHDUS"] == (
+        "EXPID: the path says 106, the SPEC header says 1; "
+        "EXPID: the path says 106, the R0 header says 1"
+    )
+    # everything else is measured as usual: only the identity is wrong
+    others = {k for t in qa["TASKS"].values() for k, v in t["METRICS"].items()
+              if k.endswith("_STATUS") and v != "NORMAL"}  # fmt: skip
+    assert others == {"CHECKHDUS_STATUS"}
+
+
+def test_nominal_identity_is_normal_without_reasons(night):
+    for expid in (1, 4, 5):
+        for camera, qa in night[expid].qa.items():
+            assert qa["TASKS"]["CHECK_CCDs"]["METRICS"]["CHECKHDUS"] == 0
+            assert all("REASONS" not in t for t in qa["TASKS"].values()), (expid, camera)
+
+
+def test_every_unknown_says_why_without_ccd_calibration(night, calib_dir, tmp_path):
+    calib = tmp_path / "calib"
+    shutil.copytree(calib_dir, calib)
+    (calib / "b0" / "ccd-b0.json").unlink()
+    result = run_camera(
+        CameraTask(night[1].raw, "b0", tmp_path / "scratch", calib_dir=calib, specs_dir=SPECS_MINI)
+    )
+    ccd = json.loads(result.qa_path.read_text())["TASKS"]["CHECK_CCDs"]
+    unknown = {
+        k[:-7] for k, v in ccd["METRICS"].items() if k.endswith("_STATUS") and v == "UNKNOWN"
+    }
+    assert unknown == {"BIAS_AMP", "NOISE_AMP", "NOISE_OVERSCAN_AMP"}
+    assert set(ccd["REASONS"]) == unknown
+    for key in unknown:
+        assert "ccd-b0.json" in ccd["REASONS"][key] and "not found" in ccd["REASONS"][key]
+
+
+def test_reason_for_a_missing_threshold(night, tmp_path, calib_dir):
+    spec = json.loads((SPECS_MINI / "2026-01-01.json").read_text())
+    del spec["metrics"]["DIFF1SIG"]
+    task = CameraTask(night[1].raw, "z0", tmp_path / "scratch", calib_dir=calib_dir, spec=spec)
+    ccd = json.loads(run_camera(task).qa_path.read_text())["TASKS"]["CHECK_CCDs"]
+    assert ccd["REASONS"] == {"DIFF1SIG": "no threshold for DIFF1SIG (zero) in specs 2026-01-01"}
+
+
+def test_overscan_metrics_follow_the_injected_read_noise(night):
+    """high_noise:r0:C (×3) on exposure 6: amp C's overscan noise triples; the other amps and
+    the nominal exposure read their read noise plus the row pattern (never below it)."""
+    truth = night[6].cam_truth("r0")["NOISE_AMP"]
+    overscan = night[6].metric("r0", "NOISE_OVERSCAN_AMP")
+    assert abs(overscan[2] / truth[2] - 1) < 0.06
+    noise = night[1].metric("r0", "NOISE_AMP")
+    nominal = night[1].metric("r0", "NOISE_OVERSCAN_AMP")
+    assert all(o >= n * 0.99 for o, n in zip(nominal, noise, strict=True))
+    # Gaussian overscan: the 1σ and 2σ spans are 2σ and 4σ of the pooled pixels
+    d1, d2 = night[1].metric("r0", "DIFF1SIG"), night[1].metric("r0", "DIFF2SIG")
+    assert 1.8 < d2 / d1 < 2.2
+    assert night[6].metric("r0", "DIFF2SIG") > 1.5 * d2
+    assert night[1].metric("r0", "DATA5SIG") == 0
+
+
+def test_xwsigma_amp_follows_the_injected_psf(night):
+    """broad_psf:b0:1.6 on arc exposure 8: every amp's σ across and along × 1.6 (±5 %)."""
+    nominal, broad = night[4].metric("b0", "XWSIGMA_AMP"), night[8].metric("b0", "XWSIGMA_AMP")
+    assert set(nominal) == {f"{d}_{a}" for d in "XW" for a in "ABCD"}
+    truth = night[8].cam_truth("b0")
+    for label, value in broad.items():
+        expected = truth["XSIGMA"] if label[0] == "X" else truth["WSIGMA"]
+        assert abs(value / expected - 1) < 0.05, (label, value, expected)
+    assert night[8].status("b0", "XWSIGMA_AMP") in ("WARNING", "ALARM")
+
+
+def test_checkpsf_counts_no_abnormal_fiber_on_nominal_arcs(night):
+    for camera in ("b0", "r0", "z0"):
+        assert night[4].metric(camera, "CHECKPSF") == [0, 0, 0]
+        coeffs = np.array(night[4].metric(camera, "PSF_LEGENDRE_FIB"), dtype=float)
+        truth = night[4].cam_truth(camera)["WSIGMA"]
+        assert abs(np.nanmedian(coeffs[:, 0]) / truth - 1) < 0.05
+
+
+def test_standard_stars_are_graded(night):
+    for camera in ("b0", "r0", "z0"):
+        assert "STD" in night[5].metric(camera, "FIDSNR_TGT")
+        assert "STD" in night[5].metric(camera, "DELTAMAG_TGT")
+        assert abs(night[5].metric(camera, "DELTAMAG_TGT")["STD"]) < 0.1
+        assert night[5].status(camera, "FIDSNR_TGT") == "NORMAL"
