@@ -107,3 +107,48 @@ def test_standard_stars_are_graded(night):
         assert "STD" in night[5].metric(camera, "DELTAMAG_TGT")
         assert abs(night[5].metric(camera, "DELTAMAG_TGT")["STD"]) < 0.1
         assert night[5].status(camera, "FIDSNR_TGT") == "NORMAL"
+
+
+def _not_normal(qa) -> set[str]:
+    return {k[:-7] for t in qa["TASKS"].values() for k, v in t["METRICS"].items()
+            if k.endswith("_STATUS") and v != "NORMAL"}  # fmt: skip
+
+
+def test_bias_pattern_is_measured_in_read_noises(night):
+    """bias_pattern:r0:B:4 (a 4 ADU rms wave along the rows): BIAS_PATNOISE of every amp is the
+    standard deviation of the injected bias along the rows over the read noise (ADU), within
+    0.1; NOISE_OVERSCAN_AMP is the read noise and that pattern in quadrature, within 3 %."""
+    for expid in (1, 10):
+        truth = night[expid].cam_truth("r0")
+        rn_adu = np.array(truth["NOISE_AMP"]) / np.array(truth["GAIN_AMP"])
+        row_std = np.array(truth["BIAS_ROW_STD_AMP"])
+        measured = np.array(night[expid].metric("r0", "BIAS_PATNOISE"))
+        np.testing.assert_allclose(measured, row_std / rn_adu, atol=0.1)
+        total = np.hypot(truth["NOISE_AMP"], row_std * np.array(truth["GAIN_AMP"]))
+        np.testing.assert_allclose(
+            night[expid].metric("r0", "NOISE_OVERSCAN_AMP"), total, rtol=0.03
+        )
+    assert night[10].metric("r0", "BIAS_PATNOISE")[1] > 1.5
+    assert night[10].status("r0", "BIAS_PATNOISE") in ("WARNING", "ALARM")
+    assert "BIAS_PATNOISE" in _not_normal(night[10].qa["r0"])
+    assert _not_normal(night[10].qa["b0"]) == set() == _not_normal(night[10].qa["z0"])
+
+
+def test_xwsigma_amp_finds_the_broad_amp(night):
+    """broad_psf_amp:b0:C:1.6 (arc) and broad_psf_amp:z0:B:1.5 (science): the broadened amp
+    reads the injected widths (±5 %), the others stay nominal (±3 %)."""
+    for expid, camera, amp in ((11, "b0", "C"), (12, "z0", "B")):
+        truth = night[expid].cam_truth(camera)["XWSIGMA_AMP"]
+        measured = night[expid].metric(camera, "XWSIGMA_AMP")
+        for label, value in measured.items():
+            tolerance = 0.05 if label.endswith(amp) else 0.03
+            assert abs(value / truth[label] - 1) < tolerance, (expid, label, value, truth[label])
+    assert night[11].status("b0", "XWSIGMA_AMP") == "ALARM"
+
+
+def test_checkpsf_finds_the_broad_fibers(night):
+    """broad_fibers:r0:3,11 (×1.5): exactly fibers 3 and 11 have an abnormal PSF width (P0)."""
+    bad = night[11].metric("r0", "PSF_BAD_FIB")
+    assert [i for i, b in enumerate(bad) if b] == [3, 11]
+    assert night[11].metric("r0", "CHECKPSF") == [2, 0, 0]
+    assert night[11].status("r0", "CHECKPSF") == "WARNING"
