@@ -41,6 +41,7 @@ class CheckHdus(Metric):
         from bokeh.models import ColumnDataSource, DataTable, TableColumn
 
         from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import camera_figure
 
         ident = qa.aux("IDENTITY", {}) or {}
         rows = {"source": [], "night": [], "expid": [], "camera": []}
@@ -61,6 +62,7 @@ class CheckHdus(Metric):
         return described(
             f"{qa.value} identity problem(s): "
             + ("; ".join(problems) if problems else "path, SPEC and camera headers agree."),
+            camera_figure(qa, ["identity problems"]),
             table,
             how="Results are filed under the path's EXPID and NIGHT; any disagreement is an "
             "ALARM (a file copied or renamed by hand, or written by a misconfigured writer).",
