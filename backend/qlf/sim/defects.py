@@ -15,6 +15,7 @@ broad_psf       factor (1.5)                   PSF σ × factor across and along
 broad_psf_amp   AMP, factor (1.5)              the same for the light landing on one amp
 broad_fibers    count (3) or list "3,7,9"      the same (× 1.5) for some fibers only
 bias_pattern    AMP, ADU rms (3)               a wave along the rows added to the amp's bias
+data_offset     AMP, ADU (-20)                 the data's bias differs from the overscan's
 dead_fibers     count (5) or list "3,7,9"      fibers transmit nothing
 missing_camera  –                              the camera's HDU is left out
 truncated       fraction (0.5)                 file cut inside this camera's HDU (last)
@@ -37,7 +38,7 @@ __all__ = ["AMP_DEFECTS", "DEFECT_KINDS", "Defect", "apply_defect", "parse_defec
 #: Defects bound to one amplifier (default amp A).
 AMP_DEFECTS = (
     "hot_amp", "dead_amp", "high_noise", "bias_jump", "saturated_blob", "broad_psf_amp",
-    "bias_pattern",
+    "bias_pattern", "data_offset",
 )  # fmt: skip
 #: PSF broadening of the ``broad_fibers`` defect
 BROAD_FIBER_FACTOR = 1.5
@@ -52,6 +53,7 @@ DEFECT_KINDS: dict[str, dict[str, Any]] = {
     "broad_psf_amp": {"factor": 1.5},
     "broad_fibers": {"count": 3},
     "bias_pattern": {"adu": 3.0},
+    "data_offset": {"adu": -20.0},
     "dead_fibers": {"count": 5},
     "missing_camera": {},
     "truncated": {"fraction": 0.5},
@@ -64,6 +66,7 @@ _VALUE_KEY = {
     "broad_psf": "factor",
     "broad_psf_amp": "factor",
     "bias_pattern": "adu",
+    "data_offset": "adu",
     "truncated": "fraction",
     "saturated_blob": "radius",
 }
@@ -194,6 +197,8 @@ def apply_defect(plan, defect: Defect, rng: np.random.Generator) -> None:
         plan.psf_amps[defect.amp] = plan.psf_amps.get(defect.amp, 1.0) * params["factor"]
     elif kind == "bias_pattern":
         plan.bias_pattern[i] += params["adu"]
+    elif kind == "data_offset":
+        plan.data_offset[i] += params["adu"]
     elif kind == "saturated_blob":
         if params.get("radius") is None:
             params["radius"] = plan.default_blob_radius

@@ -94,6 +94,8 @@ class CameraPlan:
     psf_amps: dict[str, float] = field(default_factory=dict)
     #: rms (ADU) of an extra wave along the rows of each amp's bias
     bias_pattern: np.ndarray = field(default_factory=lambda: np.zeros(4))
+    #: ADU added to each amp's data section only (a data bias unlike the overscan's)
+    data_offset: np.ndarray = field(default_factory=lambda: np.zeros(4))
     dead_fibers: set[int] = field(default_factory=set)
     dead_amps: set[str] = field(default_factory=set)
     blobs: list[tuple[str, float]] = field(default_factory=list)
@@ -102,6 +104,8 @@ class CameraPlan:
     defects: list[dict[str, Any]] = field(default_factory=list)
     #: set while digitising: the standard deviation (ADU) of each amp's bias along its rows
     row_std: list[float] = field(default_factory=list)
+    #: set while digitising: data pixels more than 5 read noises below the bias, per amp
+    low_pixels: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -460,6 +464,7 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
     saturated = []
     litfrac = []
     row_std = []
+    low = []
     for i, amp in enumerate(AMPS):
         qrows, qcols = geom.quadrant(amp)
         secs = geom.sections(amp)
@@ -484,13 +489,16 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
         work *= noise[dq]
         work += electrons
         litfrac.append(float(np.count_nonzero(work > 5 * plan.readnoise[i]) / work.size))
+        if plan.data_offset[i]:
+            work += np.float32(plan.data_offset[i] * plan.gain[i])
+        low.append(int(np.count_nonzero(work < -5 * plan.readnoise[i])))
         work *= np.float32(1.0 / plan.gain[i])
         work += bias[dq[0]]
         quadrant[dq] = work
         saturated.append(int(np.count_nonzero(work >= model.amps[i].saturation)))
     np.rint(raw, out=raw)
     np.clip(raw, 0, _ADU_MAX, out=raw)
-    plan.row_std = row_std
+    plan.row_std, plan.low_pixels = row_std, low
     return raw.astype(np.uint16), saturated, litfrac
 
 
@@ -567,6 +575,8 @@ def _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated) -> dict[s
         "BIAS_ROW_STRUCTURE": [float(a.row_structure) for a in model.amps],
         # standard deviation (ADU) of the bias along the data rows: structure + bias_pattern
         "BIAS_ROW_STD_AMP": [round(v, 4) for v in plan.row_std],
+        "DATA_OFFSET_AMP": [float(v) for v in plan.data_offset],
+        "DATA5SIG_AMP": list(plan.low_pixels),
         "COSMICS": cosmics,
         "COSMICS_RATE": [c / minutes for c in cosmics] if minutes > 0 else None,
         "COSMICS_RATE_MODEL": float(
