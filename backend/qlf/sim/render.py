@@ -287,7 +287,8 @@ def _spectra(model, job, traces, wave, dwave, flat, live):
 
 
 def _max_local_factor(plan: CameraPlan) -> float:
-    return max([1.0, *plan.psf_fibers.values(), *plan.psf_amps.values()])
+    """An upper bound of the local PSF broadening: a fiber's factor times an amp's."""
+    return max([1.0, *plan.psf_fibers.values()]) * max([1.0, *plan.psf_amps.values()])
 
 
 def _psf_scale(plan: CameraPlan, geom, x: np.ndarray) -> np.ndarray:

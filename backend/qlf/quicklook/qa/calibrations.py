@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 from qlf.quicklook.qa.registry import REASON, Metric, register
 from qlf.quicklook.stats import nanmean, nanmedian
@@ -114,6 +115,8 @@ CHECKPSF_NSIGMA = 5.0
 #: … and beyond this fraction of the median width (the fit noise of a nominal fiber is below)
 CHECKPSF_MIN_FRACTION = 0.1
 CHECKPSF_DEGREE = 2
+#: fibers of the running median a fiber is compared with (a bundle)
+CHECKPSF_WINDOW = 25
 MIN_LINES_PER_FIBER = 4
 
 
@@ -146,7 +149,7 @@ class CheckPsf(Metric):
         "Fibers whose PSF width along the dispersion is abnormal: per fiber, the arc lines' "
         "σ is fitted by a Legendre series P0 + P1·u + P2·u² in wavelength; the value counts, "
         "for each coefficient, the fibers more than 5 robust σ (and 10 % of the median width) "
-        "from the median fiber."
+        "from the running median of their 25 neighbours."
     )
 
     def compute(self, products):
@@ -162,9 +165,15 @@ class CheckPsf(Metric):
         if fitted.sum() < 3:
             return {self.key: None, REASON: "fewer than 3 fibers with a fitted PSF width curve"}
         median = nanmedian(coeffs[fitted], axis=0)
-        spread = 1.4826 * nanmedian(np.abs(coeffs[fitted] - median), axis=0)
+        # the PSF changes smoothly across the CCD (focus, field): each fiber is compared with
+        # the running median of its neighbours (a bundle), so a broad region is not counted
+        filled = np.where(fitted[:, None], coeffs, median)
+        window = min(CHECKPSF_WINDOW, coeffs.shape[0]) | 1
+        local = ndimage.median_filter(filled, size=(window, 1), mode="nearest")
+        deviation = coeffs - local
+        spread = 1.4826 * nanmedian(np.abs(deviation[fitted]), axis=0)
         limit = np.maximum(CHECKPSF_NSIGMA * spread, CHECKPSF_MIN_FRACTION * abs(median[0]))
-        outlier = fitted[:, None] & (np.abs(coeffs - median) > limit)
+        outlier = fitted[:, None] & (np.abs(deviation) > limit)
         return {
             self.key: outlier.sum(axis=0).astype(int).tolist(),
             "PSF_LEGENDRE_FIB": [
