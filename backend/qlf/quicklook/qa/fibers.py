@@ -21,8 +21,8 @@ class XYShifts(Metric):
     flavors = ("flat", "arc", "science")
     units = "px"
     description = (
-        "Mean offset (dx across, dy along the dispersion) of the traces from the calibration "
-        "PSF; dy needs lines, so flats report dx only."
+        "Median offset (dx across, dy along the dispersion) of the traces from the calibration "
+        "PSF (DESI took the mean); dy needs lines, so flats report dx only."
     )
 
     def compute(self, products):
