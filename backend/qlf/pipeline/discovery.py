@@ -23,11 +23,21 @@ from astropy.io import fits
 
 from qlf.quicklook.io.fits_layout import data_bytes, padded, read_header
 
-__all__ = ["RAW_NAME", "Discovery", "RawFile", "fits_complete", "parse_raw_path", "raw_summary"]
+__all__ = [
+    "RAW_NAME",
+    "Discovery",
+    "RawFile",
+    "calibrated_cameras",
+    "cameras_to_run",
+    "fits_complete",
+    "parse_raw_path",
+    "raw_summary",
+]
 
 RAW_NAME = re.compile(r"^desi-(\d{8})\.fits\.fz$")
 _NIGHT = re.compile(r"^\d{8}$")
 _CAMERA_EXT = re.compile(r"^'([BRZ]\d)\s*'$")
+_CAMERA = re.compile(r"^[brz]\d$")
 
 
 @dataclass(frozen=True, order=True)
@@ -162,3 +172,17 @@ def raw_summary(path: Path) -> tuple[fits.Header, list[str]]:
     if missing:
         raise ValueError(f"{path}: SPEC header lacks {', '.join(missing)}")
     return spec, sorted(cameras)
+
+
+def calibrated_cameras(calib_dir: Path | str | None) -> set[str]:
+    """The cameras the instrument has: those with a folder in the calibration directory."""
+    if not calib_dir or not Path(calib_dir).is_dir():
+        return set()
+    return {p.name for p in Path(calib_dir).iterdir() if p.is_dir() and _CAMERA.match(p.name)}
+
+
+def cameras_to_run(present: list[str], config) -> tuple[str, ...]:
+    """The selected cameras (``config.wants``) that are in the file or that the instrument has
+    (a calibration folder): a camera missing from the file is run, to be graded ALARM."""
+    expected = set(present) | calibrated_cameras(getattr(config, "calib_dir", None))
+    return tuple(sorted(c for c in expected if config.wants(c)))

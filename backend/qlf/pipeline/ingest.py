@@ -33,7 +33,7 @@ from qlf.dashboard.services.qa_files import qa_read
 from qlf.dashboard.services.qa_ingest import job_ingest_qa
 from qlf.dashboard.services.qa_masking import MaskedGrade
 from qlf.dashboard.services.thresholds import process_threshold, spec_document
-from qlf.pipeline.discovery import raw_summary
+from qlf.pipeline.discovery import cameras_to_run, parse_raw_path, raw_summary
 from qlf.quicklook.io.fibermap import fibermap_path, read_fibermap
 
 __all__ = [
@@ -81,12 +81,24 @@ def db_retry(call: Callable[[], T], *, retry_s: float = 60.0) -> T:
 def exposure_enqueue(raw_path: Path, config) -> Registered:
     """Register the exposure of ``raw_path`` (and its fibermap) and queue a process for it.
 
+    The exposure is the one the path names (DESIGN.md 4.3): a file whose headers name another
+    exposure is registered, processed and filed under its path's EXPID and NIGHT, never over the
+    exposure its headers name; its cameras grade the disagreement (CHECKHDUS). The cameras run
+    are those in the file and those the instrument has (:func:`cameras_to_run`): a camera
+    missing from the file is run, and graded ALARM, rather than passed over in silence.
     Raises ValueError naming the file when its headers cannot be read.
     """
     header, present = raw_summary(raw_path)
     fields = exposure_fields_from_header(header)
-    cameras = tuple(c for c in present if config.wants(c))
-    fields.update(expid=int(fields["expid"]), night=int(fields["night"]))
+    cameras = cameras_to_run(present, config)
+    night, expid = parse_raw_path(Path(raw_path)) or (int(fields["night"]), int(fields["expid"]))
+    if (night, expid) != (int(fields["night"]), int(fields["expid"])):
+        log.error(
+            "%s: the path names exposure %d of night %d, the SPEC header %s of night %s; "
+            "registered under the path's",
+            raw_path, expid, night, fields["expid"], fields["night"],
+        )  # fmt: skip
+    fields.update(expid=expid, night=night)
     columns, tile = _fibermap(config.data_dir, fields["night"], fields["expid"])
 
     def write():

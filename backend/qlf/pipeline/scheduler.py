@@ -38,8 +38,9 @@ from qlf.dashboard.services.pipeline_state import (
     process_unfinished_jobs,
 )
 from qlf.dashboard.services.processes import process_start
+from qlf.dashboard.services.qa_elements import qa_reasons
 from qlf.pipeline import ingest
-from qlf.pipeline.discovery import Discovery, raw_summary
+from qlf.pipeline.discovery import Discovery, cameras_to_run, raw_summary
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
 from qlf.quicklook.io.atomic import write_text_atomic
@@ -151,7 +152,7 @@ class Scheduler:
         raw = _raw_path(self.config.data_dir, exposure.night, expid)
         if not raw.exists():
             raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
-        cameras = [c for c in raw_summary(raw)[1] if self.config.wants(c)]
+        cameras = list(cameras_to_run(raw_summary(raw)[1], self.config))
         if spec_version:
             threshold_get(version=spec_version, specs_dir=_specs_dir(self.config))  # 404 if none
         process = process_start(
@@ -366,8 +367,11 @@ class Scheduler:
         status, steps = grade.status, grade.steps
         self._publish(
             "qa.ingested",
-            {"process_id": active.process_id, "camera": camera, "status": status, "steps": steps},
-        )
+            {
+                "process_id": active.process_id, "camera": camera, "status": status,
+                "steps": steps, "reasons": qa_reasons(qa),
+            },
+        )  # fmt: skip
         if qa.get("ERROR"):  # the camera could not be processed: as loud as a dead worker
             text = f"{camera} of {active.expid} failed: {qa['ERROR']}"
             alert = {"level": "ALARM", "camera": camera, "expid": active.expid, "text": text}

@@ -40,6 +40,8 @@ class ExposureInfo:
     program: str | None
     exptime: float
     header: dict
+    #: path, SPEC and camera-HDU identity (:class:`qlf.quicklook.identity.Identity`)
+    identity: Any = None
 
 
 @dataclass

@@ -4,7 +4,8 @@ The metric values of the document are kept; every graded metric gets the status,
 ranges of the new version, then steps and the camera take the worst of their parts, as the
 runner does. A REF the version takes from the calibration (``calib:bias``) is the value the
 document recorded when its previous version named the same calibration quantity; otherwise it
-is unknown and the metric UNKNOWN.
+is unknown and the metric UNKNOWN. ``REASONS`` follow: a metric UNKNOWN under the new version
+says why, a reason its computation stated (an identity ALARM) stays while it is not NORMAL.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
-from qlf.quicklook.grading import UNKNOWN, element_statuses, metric_status, worst
+from qlf.quicklook.grading import NORMAL, UNKNOWN, element_statuses, metric_status, worst
 from qlf.quicklook.specs import SpecVersion
 
 __all__ = ["regrade_qa"]
@@ -32,15 +33,18 @@ def regrade_qa(qa: dict, spec: SpecVersion, *, previous: SpecVersion | None = No
         params = task.get("PARAMS") or {}
         graded = [k for k in metrics if f"{k}_STATUS" in metrics and not k.endswith("_STATUS")]
         statuses = []
+        reasons = dict(task.get("REASONS") or {})
         for key in graded:
             if metrics[key] is None:
                 statuses.append(metrics[f"{key}_STATUS"])  # the metric failed: nothing to grade
                 continue
+            was_unknown = metrics[f"{key}_STATUS"] == UNKNOWN
             references = _references(key, params, previous, flavor, program, camera)
             threshold = spec.threshold(
                 key, flavor=flavor, program=program, camera=camera, references=references
             )
             status = UNKNOWN
+            why = f"no threshold for {key} ({flavor}/{program or '-'}) in specs {spec.version}"
             for suffix in ("_REF", "_NORMAL_RANGE", "_WARN_RANGE"):
                 params.pop(f"{key}{suffix}", None)
             if threshold is not None:
@@ -50,11 +54,22 @@ def regrade_qa(qa: dict, spec: SpecVersion, *, previous: SpecVersion | None = No
                 ranges = (threshold.normal_range, threshold.warn_range)
                 try:
                     status = metric_status(element_statuses(metrics[key], threshold.ref, *ranges))
-                except (ValueError, TypeError):
-                    status = UNKNOWN
+                    why = f"{key} has no reference in specs {spec.version} for this camera"
+                except (ValueError, TypeError) as exc:
+                    status, why = UNKNOWN, f"{key} cannot be graded by specs {spec.version}: {exc}"
             metrics[f"{key}_STATUS"] = status
             statuses.append(status)
+            if status == UNKNOWN:
+                old = reasons.get(key) if was_unknown and threshold is not None else None
+                # the runner's reason (e.g. the missing calibration file) stays more precise
+                reasons[key] = old if old and not old.startswith("no threshold") else why
+            elif status == NORMAL or was_unknown:
+                reasons.pop(key, None)
         task["PARAMS"] = params
+        if reasons:
+            task["REASONS"] = reasons
+        else:
+            task.pop("REASONS", None)
         if graded:
             task["STATUS"] = worst(statuses)
         step_statuses.append(task.get("STATUS") or UNKNOWN)

@@ -15,7 +15,6 @@ directory, whatever happens: a camera that cannot be processed gets a QA file wi
 from __future__ import annotations
 
 import logging
-import re
 import time
 import traceback
 from collections.abc import Callable
@@ -26,15 +25,16 @@ from typing import Any
 
 from qlf import __version__
 from qlf.quicklook.calibration import load_calibration
-from qlf.quicklook.grading import UNKNOWN, element_statuses, metric_status, worst
+from qlf.quicklook.grading import NORMAL, UNKNOWN, element_statuses, metric_status, worst
+from qlf.quicklook.identity import Identity
 from qlf.quicklook.io.fibermap import read_fibermap
 from qlf.quicklook.io.file_cache import cached_read
 from qlf.quicklook.io.products_file import products_path, write_camera_products
 from qlf.quicklook.io.qa_json import qa_json_path, write_qa_json
-from qlf.quicklook.io.raw import open_raw
-from qlf.quicklook.mapping import load_mapping
+from qlf.quicklook.io.raw import MissingCameraError, open_raw
+from qlf.quicklook.mapping import MappingStep, load_mapping
 from qlf.quicklook.products import CameraProducts, ExposureInfo
-from qlf.quicklook.qa.registry import get_metric
+from qlf.quicklook.qa.registry import REASON, get_metric
 from qlf.quicklook.specs import (
     DEFAULT_SPECS_DIR,
     SpecVersion,
@@ -52,7 +52,9 @@ GENERAL_KEYWORDS = (
     "EXPTIME", "AIRMASS", "SEEING", "SKYRA", "SKYDEC", "TILEID", "TILERA", "TILEDEC",
     "MJD-OBS", "DATE-OBS", "MOONSEP", "SKYLEVEL",
 )  # fmt: skip
-_RAW_NAME = re.compile(r"desi-(\d+)\.fits")
+#: the metric that grades identity and completeness: it needs headers only, so it also runs
+#: for a camera whose HDU is missing
+IDENTITY_METRIC = "checkhdus"
 
 
 @dataclass(frozen=True)
@@ -112,19 +114,25 @@ class _LogCapture(logging.Handler):
         super().close()
 
 
-def _identity_from_path(path: Path) -> tuple[int, int]:
-    """(night, expid) from the raw file's path, for files whose header cannot be read."""
-    match = _RAW_NAME.search(path.name)
-    expid = int(match.group(1)) if match else 0
-    night = int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0
-    return night, expid
+@dataclass(frozen=True)
+class _Context:
+    """What grading one camera needs besides the values."""
+
+    camera: str
+    flavor: str
+    program: str | None
+    references: dict[str, Any]
+    reference_reasons: dict[str, str]
+    #: The source of the throughput that turns counts into magnitudes (file or built-in model).
+    throughput: Callable[[], str] | None = None
 
 
 def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> CameraResult:
     """Process one camera; never raises for bad input (the result carries the error)."""
     camera = task.camera.lower()
     emit = on_event or (lambda event: None)
-    night, expid = _identity_from_path(Path(task.raw_path))
+    ident = Identity.of(task.raw_path, camera, {})
+    night, expid = ident.night, ident.expid
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     capture: _LogCapture | None = None
@@ -133,7 +141,8 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
     error = failed_step = None
     try:
         with open_raw(task.raw_path) as raw:
-            night, expid = raw.night, raw.expid
+            ident = Identity.of(task.raw_path, camera, raw.header, present=raw.cameras)
+            night, expid = ident.night, ident.expid  # the path's: never another exposure's
             qa_path = qa_json_path(task.scratch_dir, night, expid, camera)
             capture = _attach_log(qa_path)
             log.info(
@@ -144,16 +153,28 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
                 raw.flavor,
                 task.raw_path,
             )
-            doc = _header_document(raw, camera)
-            frame = raw.read_camera(camera)
-            doc["AMPS"] = frame.amp_names
-            products = _products(task, raw, frame)
+            doc = _header_document(raw, camera, ident)
             steps = load_mapping(raw.flavor, task.mapping_dir)
             spec = _spec(task, night)
             doc["SPEC_VERSION"] = spec.version
+            try:
+                frame = raw.read_camera(camera)
+            except MissingCameraError as exc:
+                ident = Identity(**{**ident.__dict__, "missing": exc.note or "not in the file"})
+                products = None
+                steps = _identity_steps(steps)
+            else:
+                ident = ident.with_hdu(frame.header)
+                doc["AMPS"] = frame.amp_names
+                products = _products(task, raw, frame, ident)
+            for problem in ident.problems():
+                log.error("%s: %s", camera, problem)
             for step in steps:
                 emit({"type": "step", "camera": camera, "step": step.name, "state": "started"})
-                outcome = _run_step(step, products, spec)
+                if products is None:
+                    outcome = _identity_step(step, ident, raw, spec)
+                else:
+                    outcome = _run_step(step, products, spec)
                 doc["TASKS"][step.name] = outcome
                 result_steps[step.name] = outcome["STATUS"]
                 state = "failed" if outcome["ERROR"] else "finished"
@@ -170,7 +191,8 @@ def run_camera(task: CameraTask, *, on_event: EventCallback | None = None) -> Ca
                         "duration_s": outcome["DURATION_S"],
                     }
                 )
-            write_camera_products(products_path(qa_path), products)  # for the plot viewers
+            if products is not None:
+                write_camera_products(products_path(qa_path), products)  # for the plot viewers
     except (OSError, ValueError, KeyError) as exc:
         error = str(exc)
         log.error("%s failed: %s", camera, error)
@@ -229,12 +251,12 @@ def _flush_log(capture: _LogCapture | None, camera: str, emit: EventCallback) ->
         emit({"type": "log", "camera": camera, "lines": lines})
 
 
-def _header_document(raw, camera: str) -> dict[str, Any]:
+def _header_document(raw, camera: str, ident: Identity) -> dict[str, Any]:
     header = raw.header
     general = {key: header.get(key) for key in GENERAL_KEYWORDS if key in header}
     return {
-        "NIGHT": raw.night,
-        "EXPID": raw.expid,
+        "NIGHT": ident.night,
+        "EXPID": ident.expid,
         "CAMERA": camera,
         "FLAVOR": raw.flavor,
         "PROGRAM": raw.program,
@@ -243,13 +265,13 @@ def _header_document(raw, camera: str) -> dict[str, Any]:
     }
 
 
-def _products(task: CameraTask, raw, frame) -> CameraProducts:
+def _products(task: CameraTask, raw, frame, ident: Identity) -> CameraProducts:
     info = ExposureInfo(
-        expid=raw.expid, night=raw.night, flavor=raw.flavor, program=raw.program,
-        exptime=raw.exptime, header=dict(raw.header),
+        expid=ident.expid, night=ident.night, flavor=raw.flavor, program=raw.program,
+        exptime=raw.exptime, header=dict(raw.header), identity=ident,
     )  # fmt: skip
     fibermap_path = task.fibermap_path or Path(task.raw_path).with_name(
-        f"fibermap-{raw.expid:08d}.fits"
+        f"fibermap-{ident.expid:08d}.fits"
     )
     fibermap = None
     if fibermap_path.exists():
@@ -269,78 +291,133 @@ def _products(task: CameraTask, raw, frame) -> CameraProducts:
     return CameraProducts(frame, info, calibration, fibermap=fibermap)
 
 
-def _references(products: CameraProducts) -> dict[str, Any]:
-    """Per-camera references that thresholds may name as ``calib:<name>``."""
+def _context(products: CameraProducts) -> _Context:
+    """The camera's flavor, program and the references thresholds may name as
+    ``calib:<name>`` (None when unknown, with the reason)."""
     names = products.frame.amp_names
+    cal = products.calibration
     refs: dict[str, Any] = {
-        "bias": products.calibration.amp_values("bias", names),
-        "readnoise": products.calibration.amp_values("readnoise", names),
+        "bias": cal.amp_values("bias", names),
+        "readnoise": cal.amp_values("readnoise", names),
     }
-    if products.calibration.psf is not None:
-        refs["nfiber"] = products.calibration.psf.nfiber
-    return refs
+    if cal.psf is not None:
+        refs["nfiber"] = cal.psf.nfiber
+    reasons = {}
+    for name in ("bias", "readnoise"):
+        if refs[name] is None:
+            reasons[name] = _ccd_reason(products.camera, cal, name)
+    if cal.psf is None:
+        reasons["nfiber"] = (
+            f"the number of fibers comes from the PSF psf-{products.camera}.fits, "
+            f"unavailable: {cal.why_missing('psf')}"
+        )
+    info = products.info
+    return _Context(
+        products.camera, info.flavor, info.program, refs, reasons,
+        throughput=lambda: products.throughput.source,
+    )  # fmt: skip
+
+
+def _ccd_reason(camera: str, calibration, name: str) -> str:
+    if not calibration.amps:
+        why = (calibration.missing or {}).get("ccd", "no calibration directory")
+        return f"the {name} reference comes from ccd-{camera}.json, unavailable: {why}"
+    lacking = sorted(a for a, values in calibration.amps.items() if values.get(name) is None)
+    return f"ccd-{camera}.json gives no '{name}' for amp {', '.join(lacking) or '?'}"
 
 
 def _run_step(step, products: CameraProducts, spec) -> dict[str, Any]:
+    """Compute and grade the metrics of one step."""
+    context = _context(products)
+    info = products.info
+    metrics = [get_metric(name) for name in step.metrics]
+    metrics = [m for m in metrics if m.applies_to(flavor=info.flavor, camera=products.camera)]
+    return _graded_step(step, metrics, lambda metric: metric.compute(products), context, spec)
+
+
+def _identity_steps(steps: list[MappingStep]) -> list[MappingStep]:
+    """The steps of a camera without an HDU: the identity metric only, in its step."""
+    return [
+        MappingStep(s.name, s.display_name, (IDENTITY_METRIC,))
+        for s in steps
+        if IDENTITY_METRIC in s.metrics
+    ]
+
+
+def _identity_step(step: MappingStep, ident: Identity, raw, spec) -> dict[str, Any]:
+    """Grade the identity of a camera whose HDU is missing (no pixels to measure)."""
+    from qlf.quicklook.qa.identity import identity_values
+
+    context = _Context(ident.camera, raw.flavor, raw.program, {}, {})
+    metrics = [get_metric(IDENTITY_METRIC)]
+    return _graded_step(step, metrics, lambda metric: identity_values(ident), context, spec)
+
+
+def _graded_step(step, metrics, compute, context: _Context, spec) -> dict[str, Any]:
+    """Each metric computed by ``compute(metric)`` and graded; a reason for every metric that
+    is UNKNOWN (and for those whose computation states one, e.g. an identity ALARM)."""
     t0, cpu0 = time.perf_counter(), time.process_time()
-    metrics: dict[str, Any] = {}
+    values_out: dict[str, Any] = {}
     params: dict[str, Any] = {}
+    reasons: dict[str, str] = {}
     statuses: list[str] = []
     errors: list[str] = []
-    references = _references(products)
-    info = products.info
-    for name in step.metrics:
-        metric = get_metric(name)
-        if not metric.applies_to(flavor=info.flavor, camera=products.camera):
-            continue
+    for metric in metrics:
         try:
-            values = metric.compute(products)
+            values = dict(compute(metric))
         except Exception as exc:  # one failing metric must not stop the others
             message = f"{metric.key}: {type(exc).__name__}: {exc}"
-            log.error("%s %s failed: %s", products.camera, step.name, message)
+            log.error("%s %s failed: %s", context.camera, step.name, message)
             log.debug("%s", traceback.format_exc())
-            metrics[metric.key] = None
-            metrics[f"{metric.key}_STATUS"] = UNKNOWN
+            values_out[metric.key] = None
+            values_out[f"{metric.key}_STATUS"] = UNKNOWN
+            reasons[metric.key] = f"{metric.key} could not be computed: {exc}"
             statuses.append(UNKNOWN)
             errors.append(message)
             continue
-        metrics.update(values)
-        if metric.uses_throughput:
-            params["THROUGHPUT"] = products.throughput.source
-        status = _grade(metric.key, values[metric.key], products, spec, params, references)
-        metrics[f"{metric.key}_STATUS"] = status
+        stated = values.pop(REASON, None)
+        values_out.update(values)
+        if metric.uses_throughput and context.throughput is not None:
+            params["THROUGHPUT"] = context.throughput()  # which calibration made the magnitudes
+        status, why = _grade(metric.key, values[metric.key], context, spec, params)
+        values_out[f"{metric.key}_STATUS"] = status
         statuses.append(status)
+        if status == UNKNOWN:
+            reasons[metric.key] = stated or why or f"{metric.key} could not be measured"
+        elif stated and status != NORMAL:
+            reasons[metric.key] = stated
     status = worst(statuses) if statuses else UNKNOWN
     duration = time.perf_counter() - t0
     log.info(
-        "%s %s %s in %.2f s (%s)", products.camera, step.name, status, duration,
-        ", ".join(f"{k[:-7]} {v}" for k, v in metrics.items() if k.endswith("_STATUS")),
+        "%s %s %s in %.2f s (%s)", context.camera, step.name, status, duration,
+        ", ".join(f"{k[:-7]} {v}" for k, v in values_out.items() if k.endswith("_STATUS")),
     )  # fmt: skip
+    for key, reason in reasons.items():
+        log.warning("%s %s %s: %s", context.camera, step.name, key, reason)
     all_failed = bool(errors) and len(errors) == len(statuses)
-    return {
+    outcome = {
         "STATUS": status,
         "DURATION_S": round(duration, 4),
         "CPU_S": round(time.process_time() - cpu0, 4),
         "ERROR": "; ".join(errors) if all_failed else None,
-        "METRICS": metrics,
+        "METRICS": values_out,
         "PARAMS": params,
     }
+    if reasons:
+        outcome["REASONS"] = reasons
+    return outcome
 
 
-def _grade(key: str, value: Any, products: CameraProducts, spec, params: dict, references) -> str:
-    info = products.info
+def _grade(key: str, value: Any, context: _Context, spec, params: dict) -> tuple[str, str | None]:
+    """The status of ``value`` and, when it is UNKNOWN, why."""
     threshold = spec.threshold(
-        key, flavor=info.flavor, program=info.program, camera=products.camera, references=references
-    )
+        key, flavor=context.flavor, program=context.program, camera=context.camera,
+        references=context.references,
+    )  # fmt: skip
     if threshold is None:
-        log.warning(
-            "%s: no threshold for %s (%s) in specs %s",
-            products.camera,
-            key,
-            info.flavor,
-            spec.version,
-        )
-        return UNKNOWN
+        where = f"{context.flavor}/{context.program}" if context.program else context.flavor
+        why = f"no threshold for {key} ({where}) in specs {spec.version}"
+        return UNKNOWN, why
     params[f"{key}_REF"] = threshold.ref
     params[f"{key}_NORMAL_RANGE"] = list(threshold.normal_range)
     params[f"{key}_WARN_RANGE"] = list(threshold.warn_range)
@@ -349,6 +426,13 @@ def _grade(key: str, value: Any, products: CameraProducts, spec, params: dict, r
             value, threshold.ref, threshold.normal_range, threshold.warn_range
         )
     except ValueError as exc:
-        log.error("%s: cannot grade %s: %s", products.camera, key, exc)
-        return UNKNOWN
-    return metric_status(elements)
+        log.error("%s: cannot grade %s: %s", context.camera, key, exc)
+        return UNKNOWN, f"{key} cannot be graded: {exc}"
+    status = metric_status(elements)
+    if status != UNKNOWN:
+        return status, None
+    if threshold.ref is None:
+        source = spec.entry(key, flavor=context.flavor, program=context.program)["REF"]
+        name = source.removeprefix("calib:") if isinstance(source, str) else ""
+        return UNKNOWN, context.reference_reasons.get(name, f"no reference (REF) for {key}")
+    return UNKNOWN, None

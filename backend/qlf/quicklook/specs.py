@@ -65,11 +65,7 @@ class SpecVersion:
         references: dict[str, Any] | None = None,
     ) -> Threshold | None:
         """The threshold of ``key`` for one camera, with its REF resolved; None if unspecified."""
-        entries = self.metrics.get(key)
-        if not entries:
-            return None
-        candidates = [f"{flavor}/{program}" if program else None, flavor, "default"]
-        entry = next((entries[c] for c in candidates if c and c in entries), None)
+        entry = self.entry(key, flavor=flavor, program=program)
         if entry is None:
             return None
         references = references or {}
@@ -78,6 +74,14 @@ class SpecVersion:
             normal_range=tuple(_resolve(entry["NORMAL_RANGE"], camera, references)),
             warn_range=tuple(_resolve(entry["WARN_RANGE"], camera, references)),
         )
+
+    def entry(self, key: str, *, flavor: str, program: str | None) -> dict | None:
+        """The unresolved threshold entry of ``key`` (REF may read ``calib:<name>``)."""
+        entries = self.metrics.get(key)
+        if not entries:
+            return None
+        candidates = [f"{flavor}/{program}" if program else None, flavor, "default"]
+        return next((entries[c] for c in candidates if c and c in entries), None)
 
 
 def _resolve(value: Any, camera: str, references: dict[str, Any]) -> Any:

@@ -12,6 +12,10 @@ high_noise      AMP, factor (3)                read noise × factor
 bias_jump       AMP, ADU (50)                  bias level + ADU (overscan and data)
 trace_shift     dx,dy pixels (0.5,0.5)         traces moved from the calibration
 broad_psf       factor (1.5)                   PSF σ × factor across and along dispersion
+broad_psf_amp   AMP, factor (1.5)              the same for the light landing on one amp
+broad_fibers    count (3) or list "3,7,9"      the same (× 1.5) for some fibers only
+bias_pattern    AMP, ADU rms (3)               a wave along the rows added to the amp's bias
+data_offset     AMP, ADU (-20)                 the data's bias differs from the overscan's
 dead_fibers     count (5) or list "3,7,9"      fibers transmit nothing
 missing_camera  –                              the camera's HDU is left out
 truncated       fraction (0.5)                 file cut inside this camera's HDU (last)
@@ -32,7 +36,12 @@ from qlf.sim.profiles import AMPS
 __all__ = ["AMP_DEFECTS", "DEFECT_KINDS", "Defect", "apply_defect", "parse_defect"]
 
 #: Defects bound to one amplifier (default amp A).
-AMP_DEFECTS = ("hot_amp", "dead_amp", "high_noise", "bias_jump", "saturated_blob")
+AMP_DEFECTS = (
+    "hot_amp", "dead_amp", "high_noise", "bias_jump", "saturated_blob", "broad_psf_amp",
+    "bias_pattern", "data_offset",
+)  # fmt: skip
+#: PSF broadening of the ``broad_fibers`` defect
+BROAD_FIBER_FACTOR = 1.5
 #: Every kind, with its default parameters.
 DEFECT_KINDS: dict[str, dict[str, Any]] = {
     "hot_amp": {"electrons": 500.0},
@@ -41,6 +50,10 @@ DEFECT_KINDS: dict[str, dict[str, Any]] = {
     "bias_jump": {"adu": 50.0},
     "trace_shift": {"dx": 0.5, "dy": 0.5},
     "broad_psf": {"factor": 1.5},
+    "broad_psf_amp": {"factor": 1.5},
+    "broad_fibers": {"count": 3},
+    "bias_pattern": {"adu": 3.0},
+    "data_offset": {"adu": -20.0},
     "dead_fibers": {"count": 5},
     "missing_camera": {},
     "truncated": {"fraction": 0.5},
@@ -51,6 +64,9 @@ _VALUE_KEY = {
     "high_noise": "factor",
     "bias_jump": "adu",
     "broad_psf": "factor",
+    "broad_psf_amp": "factor",
+    "bias_pattern": "adu",
+    "data_offset": "adu",
     "truncated": "fraction",
     "saturated_blob": "radius",
 }
@@ -119,7 +135,7 @@ def parse_defect(text: str) -> Defect:
             if len(numbers) not in (1, 2):
                 raise ValueError(f"defect {text!r}: trace_shift takes dx,dy")
             params = {"dx": numbers[0], "dy": numbers[1] if len(numbers) == 2 else 0.0}
-        elif kind == "dead_fibers":
+        elif kind in ("dead_fibers", "broad_fibers"):
             if "," in value:
                 fibers = sorted({int(_number(v, text)) for v in value.split(",") if v.strip()})
                 params = {"fibers": fibers}
@@ -130,6 +146,22 @@ def parse_defect(text: str) -> Defect:
     if kind == "truncated" and not 0.0 < params["fraction"] < 1.0:
         raise ValueError(f"defect {text!r}: truncation fraction must lie in (0, 1)")
     return Defect(kind, camera, amp, params)
+
+
+def _fibers(plan, defect: Defect, params: dict[str, Any], rng) -> list[int]:
+    """The fibers of a fiber defect: the listed ones, or ``count`` drawn (written back)."""
+    if "fibers" in params:
+        fibers = [int(f) for f in params["fibers"]]
+        bad = [f for f in fibers if not 0 <= f < plan.nfiber]
+        if bad:
+            raise ValueError(
+                f"{defect.kind}:{defect.camera}: fibers {bad} outside 0-{plan.nfiber - 1}"
+            )
+        return fibers
+    count = min(int(params["count"]), plan.nfiber)
+    fibers = sorted(int(f) for f in rng.choice(plan.nfiber, count, replace=False))
+    params["fibers"] = fibers
+    return fibers
 
 
 def apply_defect(plan, defect: Defect, rng: np.random.Generator) -> None:
@@ -153,19 +185,20 @@ def apply_defect(plan, defect: Defect, rng: np.random.Generator) -> None:
         plan.dy += params["dy"]
     elif kind == "broad_psf":
         plan.psf_factor *= params["factor"]
-    elif kind == "dead_fibers":
-        if "fibers" in params:
-            fibers = [int(f) for f in params["fibers"]]
-            bad = [f for f in fibers if not 0 <= f < plan.nfiber]
-            if bad:
-                raise ValueError(
-                    f"dead_fibers:{defect.camera}: fibers {bad} outside 0-{plan.nfiber - 1}"
-                )
+    elif kind in ("dead_fibers", "broad_fibers"):
+        fibers = _fibers(plan, defect, params, rng)
+        if kind == "dead_fibers":
+            plan.dead_fibers.update(fibers)
         else:
-            count = min(int(params["count"]), plan.nfiber)
-            fibers = sorted(int(f) for f in rng.choice(plan.nfiber, count, replace=False))
-            params["fibers"] = fibers
-        plan.dead_fibers.update(fibers)
+            params["factor"] = BROAD_FIBER_FACTOR
+            for fiber in fibers:
+                plan.psf_fibers[fiber] = plan.psf_fibers.get(fiber, 1.0) * BROAD_FIBER_FACTOR
+    elif kind == "broad_psf_amp":
+        plan.psf_amps[defect.amp] = plan.psf_amps.get(defect.amp, 1.0) * params["factor"]
+    elif kind == "bias_pattern":
+        plan.bias_pattern[i] += params["adu"]
+    elif kind == "data_offset":
+        plan.data_offset[i] += params["adu"]
     elif kind == "saturated_blob":
         if params.get("radius") is None:
             params["radius"] = plan.default_blob_radius

@@ -88,12 +88,23 @@ class CameraPlan:
     dx: float = 0.0
     dy: float = 0.0
     psf_factor: float = 1.0
+    #: PSF broadening of some fibers (fiber → factor) and of the light on some amps (amp → factor)
+    psf_fibers: dict[int, float] = field(default_factory=dict)
+    psf_amps: dict[str, float] = field(default_factory=dict)
+    #: rms (ADU) of an extra wave along the rows of each amp's bias
+    bias_pattern: np.ndarray = field(default_factory=lambda: np.zeros(4))
+    #: ADU added to each amp's data section only (a data bias unlike the overscan's)
+    data_offset: np.ndarray = field(default_factory=lambda: np.zeros(4))
     dead_fibers: set[int] = field(default_factory=set)
     dead_amps: set[str] = field(default_factory=set)
     blobs: list[tuple[str, float]] = field(default_factory=list)
     missing: bool = False
     truncate: float | None = None
     defects: list[dict[str, Any]] = field(default_factory=list)
+    #: set while digitising: the standard deviation (ADU) of each amp's bias along its rows
+    row_std: list[float] = field(default_factory=list)
+    #: set while digitising: data pixels more than 5 read noises below the bias, per amp
+    low_pixels: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,11 +156,12 @@ def render_camera(job: CameraJob) -> RenderedCamera:
     nrows, ncols = geom.trimmed_shape
     traces = model.traces.shifted(plan.dx, plan.dy)
     xsigma = model.traces.xsigma * plan.psf_factor
-    pad = int(np.ceil(5 * xsigma.max())) + 2
+    wsigma = model.wsigma * plan.psf_factor
+    local = plan.psf_fibers or plan.psf_amps
+    pad = int(np.ceil(5 * xsigma.max() * _max_local_factor(plan))) + 2
     canvas = _scratch("canvas", (nrows, ncols + 2 * pad), np.float32)
     canvas.fill(0.0)
     image = canvas[:, pad : pad + ncols]
-    wsigma = model.wsigma * plan.psf_factor
     live = np.ones(model.nfiber, dtype=bool)
     live[sorted(plan.dead_fibers)] = False
     extra: dict[str, Any] = {}
@@ -161,10 +173,17 @@ def render_camera(job: CameraJob) -> RenderedCamera:
         dwave = _row_dispersion(wave)
         flat = _fiberflat_at(model, np.arange(model.nfiber)[:, None], wave0) * live[:, None]
         rows_e, line_list, extra = _spectra(model, job, traces, wave0, dwave, flat, live)
+        scale = _psf_scale(plan, geom, x) if local else None
         for fibers, ycen, electrons in line_list:
-            _add_lines(rows_e, fibers, ycen, electrons, wsigma)
+            line_sigma = wsigma
+            if scale is not None:
+                row = np.clip(np.rint(ycen).astype(np.int64), 0, nrows - 1)
+                line_sigma = wsigma * scale[fibers, row]
+            _add_lines(rows_e, fibers, ycen, electrons, line_sigma)
         rows_e[~valid] = 0.0
-        _splat_fibers(canvas, pad, x, rows_e, xsigma)
+        _splat_fibers(canvas, pad, x, rows_e, xsigma if scale is None else xsigma[:, None] * scale)
+        if scale is not None:
+            extra["XWSIGMA_AMP"] = _xwsigma_amp_truth(geom, x, xsigma, wsigma, scale)
 
     cosmics = _finish_electrons(image, model, plan, job, rng)
     pixels, saturated, litfrac = _digitize(image, model, plan, rng)
@@ -270,12 +289,49 @@ def _spectra(model, job, traces, wave, dwave, flat, live):
     return rows_e, lines, extra
 
 
+def _max_local_factor(plan: CameraPlan) -> float:
+    """An upper bound of the local PSF broadening: a fiber's factor times an amp's."""
+    return max([1.0, *plan.psf_fibers.values()]) * max([1.0, *plan.psf_amps.values()])
+
+
+def _psf_scale(plan: CameraPlan, geom, x: np.ndarray) -> np.ndarray:
+    """PSF broadening of every fiber at every row (nfiber, nrow) from the local defects: a
+    fiber's factor, times an amp's factor where the trace lies on that amp."""
+    scale = np.ones(x.shape)
+    for fiber, factor in plan.psf_fibers.items():
+        scale[fiber] *= factor
+    rows = np.arange(x.shape[1])[None, :]
+    for amp, factor in plan.psf_amps.items():
+        amp_rows, amp_cols = geom.sections(amp)["CCDSEC"]
+        on_amp = (rows >= amp_rows.start) & (rows < amp_rows.stop)
+        on_amp = on_amp & (x >= amp_cols.start) & (x < amp_cols.stop)
+        scale[on_amp] *= factor
+    return scale
+
+
+def _xwsigma_amp_truth(geom, x, xsigma, wsigma, scale) -> dict[str, float]:
+    """Median σ across (X_) and along (W_) of the traces on each amp (XWSIGMA_AMP's truth)."""
+    rows = np.arange(x.shape[1])[None, :]
+    truth = {}
+    for amp in AMPS:
+        amp_rows, amp_cols = geom.sections(amp)["CCDSEC"]
+        on_amp = (rows >= amp_rows.start) & (rows < amp_rows.stop)
+        on_amp = on_amp & (x >= amp_cols.start) & (x < amp_cols.stop)
+        local = scale[on_amp]
+        truth[f"X_{amp}"] = float(np.median((xsigma[:, None] * scale)[on_amp]))
+        truth[f"W_{amp}"] = float(np.median(wsigma * local))
+    return truth
+
+
 def _add_lines(rows_e, fibers, ycen, electrons, wsigma) -> None:
-    """Add Gaussian lines (σ ``wsigma`` rows, pixel-integrated) to electrons per row."""
+    """Add Gaussian lines (σ ``wsigma`` rows, one value or one per line, pixel-integrated) to
+    electrons per row."""
     nrows = rows_e.shape[1]
     inside = (ycen > -3 * wsigma) & (ycen < nrows - 1 + 3 * wsigma) & (electrons > 0)
     fibers, ycen, electrons = fibers[inside], ycen[inside], electrons[inside]
-    half = int(np.ceil(5 * wsigma))
+    if np.ndim(wsigma):
+        wsigma = wsigma[inside]
+    half = int(np.ceil(5 * np.max(wsigma, initial=0.0)))
     base = np.floor(ycen).astype(int)
     for k in range(-half, half + 1):
         row = base + k
@@ -303,7 +359,8 @@ def _splat_fibers(canvas, pad, x, rows_e, xsigma) -> None:
     ``canvas`` is the trimmed image with ``pad`` spare columns on each side, so every ±5σ
     window fits. Weights come from a table (:func:`_profile_table`) at the nearest of
     ``_NPHASE`` sub-pixel phases (position error < 1/(2·_NPHASE) px) and the nearest of
-    ``_NSIGMA`` levels spanning the fibers' σ (error < 0.1 % of σ). Entries go row by row so
+    ``_NSIGMA`` levels spanning the fibers' σ (error < 0.1 % of σ). ``xsigma`` is one σ per
+    fiber, or per fiber and row. Entries go row by row so
     the scattered adds walk through memory in order.
     """
     nrows, width = canvas.shape
@@ -323,7 +380,8 @@ def _splat_fibers(canvas, pad, x, rows_e, xsigma) -> None:
     xs = np.clip(x.T[lit], -1.0, ncols).astype(np.float32)
     signal = rows_e.T[lit].astype(np.float32)
     row = np.broadcast_to(np.arange(nrows, dtype=np.int64)[:, None], lit.shape)[lit]
-    fiber_level = np.broadcast_to(level[None, :], lit.shape)[lit]
+    # σ per fiber, or per fiber and row (nfiber, nrow) for defects that broaden part of the CCD
+    fiber_level = (level.T if level.ndim == 2 else np.broadcast_to(level[None, :], lit.shape))[lit]
     first = np.floor(xs)
     phase = np.minimum(((xs - first) * np.float32(_NPHASE)).astype(np.int32), _NPHASE - 1)
     lookup = fiber_level * _NPHASE + phase
@@ -387,6 +445,13 @@ def _bias_rows(nrows: int, data_rows: slice, amplitude: float, rng) -> np.ndarra
     return amplitude * pattern / peak if peak > 0 else pattern
 
 
+def _pattern_wave(nrows: int, data_rows: slice, rms: float) -> np.ndarray:
+    """A wave of ``rms`` ADU along the rows (period 100 rows), zero mean over the data rows."""
+    wave = np.sin(2 * np.pi * np.arange(nrows) / 100.0)
+    wave -= wave[data_rows].mean()
+    return rms * wave / wave[data_rows].std()
+
+
 def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[float]]:
     """Raw ADU, amp by amp: bias(row) + (e + √(e + rn²)·N(0,1)) / gain, clipped to 16 bits.
 
@@ -402,6 +467,8 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
     work = _scratch("work", (geom.nrows_amp, geom.ncols_amp), np.float32)
     saturated = []
     litfrac = []
+    row_std = []
+    low = []
     for i, amp in enumerate(AMPS):
         qrows, qcols = geom.quadrant(amp)
         secs = geom.sections(amp)
@@ -410,8 +477,11 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
             slice(drows.start - qrows.start, drows.stop - qrows.start),
             slice(dcols.start - qcols.start, dcols.stop - qcols.start),
         )
-        bias = plan.bias[i] + _bias_rows(noise.shape[0], dq[0], model.amps[i].row_structure, rng)
-        bias = bias.astype(np.float32)[:, None]
+        rows_bias = _bias_rows(noise.shape[0], dq[0], model.amps[i].row_structure, rng)
+        if plan.bias_pattern[i]:
+            rows_bias = rows_bias + _pattern_wave(noise.shape[0], dq[0], plan.bias_pattern[i])
+        row_std.append(float(np.std(rows_bias[dq[0]])))
+        bias = (plan.bias[i] + rows_bias).astype(np.float32)[:, None]
         rng.standard_normal(dtype=np.float32, out=noise)
         quadrant = raw[qrows, qcols]
         np.multiply(noise, np.float32(plan.readnoise[i] / plan.gain[i]), out=quadrant)
@@ -423,12 +493,16 @@ def _digitize(image, model, plan, rng) -> tuple[np.ndarray, list[int], list[floa
         work *= noise[dq]
         work += electrons
         litfrac.append(float(np.count_nonzero(work > 5 * plan.readnoise[i]) / work.size))
+        if plan.data_offset[i]:
+            work += np.float32(plan.data_offset[i] * plan.gain[i])
+        low.append(int(np.count_nonzero(work < -5 * plan.readnoise[i])))
         work *= np.float32(1.0 / plan.gain[i])
         work += bias[dq[0]]
         quadrant[dq] = work
         saturated.append(int(np.count_nonzero(work >= model.amps[i].saturation)))
     np.rint(raw, out=raw)
     np.clip(raw, 0, _ADU_MAX, out=raw)
+    plan.row_std, plan.low_pixels = row_std, low
     return raw.astype(np.uint16), saturated, litfrac
 
 
@@ -503,6 +577,10 @@ def _truth(model, job, plan, xsigma, wsigma, live, cosmics, saturated) -> dict[s
         "GLOW_AMP": [float(v) for v in plan.glow],
         "DEAD_AMPS": sorted(plan.dead_amps),
         "BIAS_ROW_STRUCTURE": [float(a.row_structure) for a in model.amps],
+        # standard deviation (ADU) of the bias along the data rows: structure + bias_pattern
+        "BIAS_ROW_STD_AMP": [round(v, 4) for v in plan.row_std],
+        "DATA_OFFSET_AMP": [float(v) for v in plan.data_offset],
+        "DATA5SIG_AMP": list(plan.low_pixels),
         "COSMICS": cosmics,
         "COSMICS_RATE": [c / minutes for c in cosmics] if minutes > 0 else None,
         "COSMICS_RATE_MODEL": float(

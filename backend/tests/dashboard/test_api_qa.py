@@ -199,3 +199,44 @@ def test_survey_counts_exposures_per_flavor_and_program(viewer_client):
     }  # fmt: skip
     bright = viewer_client.get("/api/survey/", {"program": "BRIGHT"}).json()
     assert bright["counts"]["flavor"] == {"science": 1} and bright["exposures"] == [1]
+
+
+def _registered(expid: int, cameras: tuple[str, ...]):
+    from qlf.dashboard.services.exposures import exposure_fields_from_header, exposure_register
+
+    qa = make_qa(expid, cameras[0])
+    exposure_register(**exposure_fields_from_header({**qa["GENERAL_INFO"], **qa}))
+    return process_start(expid=expid, cameras=cameras)
+
+
+def test_reasons_of_unknown_metrics_are_served(viewer_client):
+    """Issue 15 contract: metric rows carry ``reason`` (string or null), the process detail's
+    jobs carry ``reasons`` ({} when none), both from the QA JSON's per-task REASONS."""
+    process = _registered(43, ("b0", "r3"))
+    qa = make_qa(43, "b0")
+    ccd = qa["TASKS"]["CHECK_CCDs"]
+    ccd["METRICS"]["NOISE_AMP_STATUS"] = "UNKNOWN"
+    why = "the readnoise reference comes from ccd-b0.json, unavailable: /c/b0/ccd-b0.json not found"
+    ccd["REASONS"] = {"NOISE_AMP": why}
+    job_ingest_qa(process_id=process.pk, qa=qa)
+    job_ingest_qa(process_id=process.pk, qa=make_qa(43, "r3"))
+
+    body = viewer_client.get(f"/api/processes/{process.pk}/qa/", {"camera": "b0"}).json()
+    rows = {m["key"]: m for m in body["cameras"][0]["steps"]["CHECK_CCDs"]["metrics"]}
+    assert rows["NOISE_AMP"]["reason"] == why
+    assert rows["BIAS_AMP"]["reason"] is None
+    jobs = {
+        j["camera"]: j for j in viewer_client.get(f"/api/processes/{process.pk}/").json()["jobs"]
+    }
+    assert jobs["b0"]["reasons"] == {"NOISE_AMP": why}
+    assert jobs["r3"]["reasons"] == {}
+
+
+def test_malformed_reasons_are_refused():
+    from qlf.dashboard.errors import ApplicationError
+
+    process = _registered(44, ("b0",))
+    qa = make_qa(44, "b0")
+    qa["TASKS"]["CHECK_CCDs"]["REASONS"] = ["not", "an", "object"]
+    with pytest.raises(ApplicationError, match="REASONS"):
+        job_ingest_qa(process_id=process.pk, qa=qa)

@@ -87,6 +87,22 @@ def _qa(dirs, expid: int, camera: str) -> dict:
     return json.loads(path.read_text(), parse_constant=lambda name: math.nan)
 
 
+def _assert_identity_alarm(dirs, recorder, expid: int, camera: str, message: str) -> None:
+    """The camera's identity (CHECKHDUS) graded ALARM with ``message`` as its reason, in the
+    QA file, on the job and in the live event."""
+    job = _jobs(expid)[camera]
+    assert job.qa_status == "ALARM" and message in job.qa_reasons["CHECKHDUS"], job.qa_reasons
+    ccd = _qa(dirs, expid, camera)["TASKS"]["CHECK_CCDs"]
+    assert ccd["METRICS"]["CHECKHDUS_STATUS"] == "ALARM"
+    assert message in ccd["REASONS"]["CHECKHDUS"]
+    mine = (job.process_id, camera)
+    events = [e["payload"] for e in recorder.of("qa.ingested")
+              if (e["payload"]["process_id"], e["payload"]["camera"]) == mine]  # fmt: skip
+    assert events and message in events[-1]["reasons"]["CHECKHDUS"]
+    alerts = [a for a in _alerts(recorder, expid) if a["camera"] == camera]
+    assert any(a["level"] == "ALARM" and "CHECKHDUS" in a["text"] for a in alerts), alerts
+
+
 def _assert_failed(dirs, recorder, expid: int, camera: str, message: str) -> None:
     job = _jobs(expid)[camera]
     assert job.status == "failed" and message in job.error, (expid, camera, job.error)
@@ -110,12 +126,15 @@ def test_damaged_raw_files(dirs, make_daemon):
     assert not Exposure.objects.filter(expid=1).exists()
     assert [(a["level"], a["camera"]) for a in _alerts(recorder, 1)] == [("ALARM", "")]
     assert "desi-00000001.fits.fz" in _alerts(recorder, 1)[0]["text"]
-    # 2: truncated inside b0's data (r0 beyond the end is absent): b0 fails, says why
+    # 2: truncated inside b0's data (r0 beyond the end is absent): b0 fails, says why; r0, a
+    # camera of the instrument (it has a calibration), is an identity ALARM saying why
     assert Process.objects.get(exposure_id=2).status == "failed"
-    assert set(_jobs(2)) == {"b0"}
+    assert set(_jobs(2)) == {"b0", "r0"}
     _assert_failed(dirs, recorder, 2, "b0", "truncated file")
-    # 3: no r0 HDU: r0 has no job, b0 is processed
-    assert set(_jobs(3)) == {"b0"} and _jobs(3)["b0"].status == "done"
+    _assert_identity_alarm(dirs, recorder, 2, "r0", "no HDU R0")
+    # 3: no r0 HDU: r0 is an identity ALARM (not silence), b0 is processed
+    assert set(_jobs(3)) == {"b0", "r0"} and _jobs(3)["b0"].status == "done"
+    _assert_identity_alarm(dirs, recorder, 3, "r0", "no HDU R0 in desi-00000003.fits.fz")
     assert Process.objects.get(exposure_id=3).status == "done"
     # 4: malformed section keyword: r0 fails as it is read (before any step), b0 is done
     _assert_failed(dirs, recorder, 4, "r0", "DATASECA: malformed section '[1:oops'")
@@ -131,8 +150,10 @@ def test_damaged_raw_files(dirs, make_daemon):
     assert _jobs(6)["r0"].status == "done" and _jobs(6)["r0"].qa_status == "ALARM"
     assert any(a["level"] == "ALARM" and a["camera"] == "r0" for a in _alerts(recorder, 6))
     assert Process.objects.get(exposure_id=6).qa_status == "ALARM"
-    # 7: a camera header with another EXPID: r0 refused, b0 done
-    _assert_failed(dirs, recorder, 7, "r0", "EXPID 999 in the camera header != 7 in SPEC")
+    # 7: a camera header with another EXPID: r0 processed, its identity an ALARM naming both
+    _assert_identity_alarm(
+        dirs, recorder, 7, "r0", "EXPID: the path says 7, the R0 header says 999"
+    )
     assert _jobs(7)["b0"].status == "done"
     # 8: the night went on
     assert {j.status for j in _jobs(8).values()} == {"done"}
@@ -144,6 +165,9 @@ def test_damaged_raw_files(dirs, make_daemon):
     ingested = [(e["payload"]["process_id"], e["payload"]["camera"])
                 for e in recorder.of("qa.ingested")]  # fmt: skip
     assert len(ingested) == len(set(ingested)) == Job.objects.count()  # failed ones too
+    reasons = {(e["payload"]["process_id"], e["payload"]["camera"]): e["payload"]["reasons"]
+               for e in recorder.of("qa.ingested")}  # fmt: skip
+    assert all(isinstance(r, dict) for r in reasons.values())
     seqs = list(Event.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == [e["seq"] for e in recorder.events] == sorted(set(seqs))
     rows = Metric.objects.values_list("expid", "camera", "key", "index")

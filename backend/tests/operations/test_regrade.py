@@ -58,6 +58,17 @@ def test_regrade_qa_keeps_values_and_takes_the_new_statuses():
     )
 
 
+def test_regrade_qa_says_why_a_metric_became_unknown_and_forgets_old_reasons():
+    qa = alarm_qa()
+    unspecified = _spec()
+    del unspecified.metrics["NOISE_AMP"]
+    ccd = regrade_qa(qa, unspecified)["TASKS"]["CHECK_CCDs"]
+    assert ccd["REASONS"] == {"NOISE_AMP": "no threshold for NOISE_AMP (science/DARK) in specs v2"}
+    # graded again by a version that has it: the reason goes
+    back = regrade_qa(regrade_qa(qa, unspecified), _spec())["TASKS"]["CHECK_CCDs"]
+    assert back["METRICS"]["NOISE_AMP_STATUS"] != "UNKNOWN" and "REASONS" not in back
+
+
 def test_calibration_refs_are_taken_from_the_document():
     qa = alarm_qa()
     qa["TASKS"]["CHECK_CCDs"]["PARAMS"]["BIAS_AMP_REF"] = [1290.0, 1200.0, 1200.0, 1200.0]

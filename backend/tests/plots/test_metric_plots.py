@@ -64,6 +64,18 @@ EXPECTED = {
         ("targets", "deltamag"): lambda m: m["TGT_DELTAMAG"],
     },
     "SKYRBAND": {("values", "value"): lambda m: [m["SKYRBAND"]]},
+    # issue 15: the rest of DESI Quick Look's QA
+    "CHECKHDUS": {("values", "value"): lambda m: [m["CHECKHDUS"]]},
+    "NOISE_OVERSCAN_AMP": {("values", "value"): lambda m: m["NOISE_OVERSCAN_AMP"]},
+    "BIAS_PATNOISE": {("values", "value"): lambda m: m["BIAS_PATNOISE"]},
+    "DIFF1SIG": {("values", "value"): lambda m: [m["DIFF1SIG"]]},
+    "DIFF2SIG": {("values", "value"): lambda m: [m["DIFF2SIG"]]},
+    "DATA5SIG": {("values", "value"): lambda m: [m["DATA5SIG"]]},
+    "XWSIGMA_AMP": {("values", "value"): lambda m: list(m["XWSIGMA_AMP"].values())},
+    "CHECKPSF": {
+        ("values", "value"): lambda m: m["CHECKPSF"],
+        ("PSF_LEGENDRE_FIB", "value"): lambda m: [c[0] for c in m["PSF_LEGENDRE_FIB"]],
+    },
 }
 
 SIMULATED = {flavor for flavor, _ in EXPOSURES.values()}

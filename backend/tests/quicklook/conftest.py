@@ -31,6 +31,10 @@ EXPOSURES = {
         ["trace_shift:z0:-0.4,0.9", "missing_camera:b1", "truncated:r1"],
         [*CAMERAS, "b1", "r1"],
     ),
+    # issue 15: defects of DESI Quick Look's other metrics
+    10: ("zero", None, ["bias_pattern:r0:B:4", "data_offset:z0:C:-12"], CAMERAS),
+    11: ("arc", None, ["broad_psf_amp:b0:C:1.6", "broad_fibers:r0:3,11"], CAMERAS),
+    12: ("science", "DARK", ["broad_psf_amp:z0:B:1.5"], CAMERAS),
 }
 
 

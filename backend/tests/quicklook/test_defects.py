@@ -6,10 +6,15 @@ import pytest
 
 #: expid → {camera: (metric keys the defect must raise, flagged amp index or None)}
 EXPECTED = {
-    6: {"b0": (("LITFRAC_AMP",), 0), "r0": (("NOISE_AMP",), 2), "z0": (("BIAS_AMP",), 3)},
+    # more read noise is also more overscan noise and a wider tail of the overscan pixels
+    6: {
+        "b0": (("LITFRAC_AMP",), 0),
+        "r0": (("NOISE_AMP", "NOISE_OVERSCAN_AMP", "DIFF2SIG"), 2),
+        "z0": (("BIAS_AMP",), 3),
+    },
     # dead fibers are both missing fibers and a fiber flat unlike the calibration
     7: {"r0": (("NGOODFIB", "CHECKFLAT"), None), "z0": (("LITFRAC_AMP",), 1)},
-    8: {"b0": (("XWSIGMA",), None), "r0": (("XYSHIFTS",), None)},
+    8: {"b0": (("XWSIGMA", "XWSIGMA_AMP"), None), "r0": (("XYSHIFTS",), None)},
     9: {"z0": (("XYSHIFTS",), None)},
 }
 NOMINAL_OF = {6: 1, 7: 3, 8: 4, 9: 5}
@@ -37,7 +42,7 @@ def test_per_amp_defects_keep_their_amp(night):
     from qlf.quicklook.grading import element_statuses
 
     exposure = night[6]
-    for camera, ((key,), amp) in EXPECTED[6].items():
+    for camera, ((key, *_), amp) in EXPECTED[6].items():
         params = next(
             t["PARAMS"]
             for t in exposure.qa[camera]["TASKS"].values()
@@ -55,10 +60,16 @@ def test_per_amp_defects_keep_their_amp(night):
 def test_missing_and_truncated_cameras_fail_alone(night):
     exposure = night[9]
     missing, truncated = exposure.results["b1"], exposure.results["r1"]
-    assert missing.failed and "no HDU B1" in missing.error
+    # a missing HDU is an identity ALARM of its camera (issue 15), with the reason
+    assert not missing.failed and missing.status == "ALARM"
+    ccd = exposure.qa["b1"]["TASKS"]["CHECK_CCDs"]
+    assert ccd["METRICS"]["CHECKHDUS"] == 1 and ccd["METRICS"]["HDU_PRESENT"] is False
+    assert ccd["METRICS"]["CHECKHDUS_STATUS"] == "ALARM"
+    assert "no HDU B1" in ccd["REASONS"]["CHECKHDUS"]
+    assert list(exposure.qa["b1"]["TASKS"]) == ["CHECK_CCDs"]
     assert truncated.failed and "[r1]" in truncated.error
+    assert truncated.status == "UNKNOWN"
     for result in (missing, truncated):
-        assert result.status == "UNKNOWN"
         assert exposure.qa[result.camera]["ERROR"] == result.error
         assert result.qa_path.exists() and result.log_path.exists()
     assert all(exposure.results[c].error is None for c in ("b0", "r0"))

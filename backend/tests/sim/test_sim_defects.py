@@ -228,7 +228,12 @@ def test_parse_defect_forms():
     assert set(DEFECT_KINDS) == {
         "hot_amp", "dead_amp", "high_noise", "bias_jump", "trace_shift", "broad_psf",
         "dead_fibers", "missing_camera", "truncated", "saturated_blob",
+        "broad_psf_amp", "broad_fibers", "bias_pattern", "data_offset",  # issue 15
     }  # fmt: skip
+    assert parse_defect("broad_psf_amp:z0:B:1.4") == Defect("broad_psf_amp", "z0", "B",
+                                                            {"factor": 1.4})  # fmt: skip
+    assert parse_defect("broad_fibers:r0:3,11").params == {"fibers": [3, 11]}
+    assert parse_defect("bias_pattern:b0:D:2").params == {"adu": 2.0}
 
 
 @pytest.mark.parametrize(

@@ -126,11 +126,13 @@ class StepRunOutput(serializers.ModelSerializer):
 
 class JobOutput(serializers.ModelSerializer):
     steps = StepRunOutput(many=True)
+    #: metric key → why it is UNKNOWN (or an identity ALARM); {} when none
+    reasons = serializers.JSONField(source="qa_reasons", read_only=True)
 
     class Meta:
         model = Job
         fields = [
-            "id", "camera", "status", "qa_status", "started", "ended", "duration_s",
+            "id", "camera", "status", "qa_status", "reasons", "started", "ended", "duration_s",
             "current_step", "error", "failed_step", "steps",
         ]  # fmt: skip
 

@@ -49,6 +49,9 @@ class Job(models.Model):
     qa_path = models.CharField(max_length=512, blank=True, default="")
     qa = models.JSONField(null=True, blank=True, help_text="the camera's whole QA JSON")
     qa_digest = models.CharField(max_length=64, blank=True, default="")
+    qa_reasons = models.JSONField(
+        default=dict, blank=True, help_text="metric key → why it is UNKNOWN (or its ALARM)"
+    )
 
     class Meta:
         ordering = ["process_id", "camera"]

@@ -64,7 +64,10 @@ def _camera(job: Job, step: str | None, amp_keys, *, auxiliary: bool) -> dict[st
             "status": task.get("STATUS"),
             "duration_s": task.get("DURATION_S"),
             "error": task.get("ERROR"),
-            "metrics": [_metric(k, metrics, params, elements.get((name, k), [])) for k in graded],
+            "metrics": [
+                _metric(k, metrics, params, elements.get((name, k), []), task.get("REASONS"))
+                for k in graded
+            ],
         }
         if auxiliary:
             steps[name]["auxiliary"] = {
@@ -87,11 +90,14 @@ def _camera(job: Job, step: str | None, amp_keys, *, auxiliary: bool) -> dict[st
     }
 
 
-def _metric(key: str, metrics: dict, params: dict, elements: list[dict]) -> dict[str, Any]:
+def _metric(
+    key: str, metrics: dict, params: dict, elements: list[dict], reasons: dict | None
+) -> dict[str, Any]:
     return {
         "key": key,
         "value": metrics[key],
         "status": metrics[f"{key}_STATUS"],
+        "reason": (reasons or {}).get(key),  # why it is UNKNOWN (or an identity ALARM)
         "ref": params.get(f"{key}_REF"),
         "normal_range": params.get(f"{key}_NORMAL_RANGE"),
         "warn_range": params.get(f"{key}_WARN_RANGE"),

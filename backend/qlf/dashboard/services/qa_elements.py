@@ -10,7 +10,7 @@ from typing import Any
 from qlf.dashboard.errors import ApplicationError
 from qlf.quicklook.grading import STATUSES, element_statuses
 
-__all__ = ["QaElement", "qa_elements", "qa_validate"]
+__all__ = ["QaElement", "qa_elements", "qa_reasons", "qa_validate"]
 
 _CAMERA = re.compile(r"^[brz]\d\Z")
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,32}\Z")  # step names and metric keys (database columns)
@@ -48,6 +48,11 @@ def qa_validate(qa: Any) -> None:
                 f"QA step name {step[:40]!r} is not valid", extra={"field": "TASKS"}
             )
         _status(task.get("STATUS"), f"TASKS.{step}.STATUS")
+        reasons = task.get("REASONS")
+        if reasons is not None and not (
+            isinstance(reasons, dict) and all(isinstance(v, str) for v in reasons.values())
+        ):
+            raise ApplicationError(f"QA {step} REASONS must map metric keys to sentences")
         metrics = {} if task.get("METRICS") is None else task["METRICS"]
         params = {} if task.get("PARAMS") is None else task["PARAMS"]
         if not isinstance(metrics, dict) or not isinstance(params, dict):
@@ -57,6 +62,17 @@ def qa_validate(qa: Any) -> None:
                 _status(value, f"TASKS.{step}.METRICS.{key}")
                 if not _NAME.match(key.removesuffix("_STATUS")):
                     raise ApplicationError(f"QA metric key {key[:40]!r} is not valid")
+
+
+def qa_reasons(qa: dict) -> dict[str, str]:
+    """Metric key → reason, over the steps' ``REASONS`` (why a metric is UNKNOWN, or an
+    identity ALARM); empty when there are none."""
+    found: dict[str, str] = {}
+    for task in (qa.get("TASKS") or {}).values():
+        reasons = task.get("REASONS") if isinstance(task, dict) else None
+        if isinstance(reasons, dict):
+            found.update({str(k): str(v) for k, v in reasons.items() if v is not None})
+    return found
 
 
 def _status(value: Any, field: str) -> None:

@@ -20,7 +20,7 @@ from qlf.dashboard.services.exposures import parse_time
 from qlf.dashboard.services.mask_statuses import job_apply_masks
 from qlf.dashboard.services.metric_rows import metric_rows_replace
 from qlf.dashboard.services.processes import process_refresh_qa
-from qlf.dashboard.services.qa_elements import qa_validate
+from qlf.dashboard.services.qa_elements import qa_reasons, qa_validate
 
 __all__ = ["job_ingest_qa", "qa_digest"]
 
@@ -81,6 +81,7 @@ def _locked_job(process_id: int, camera: str) -> tuple[Job, Process]:
 def _update_job(job: Job, qa: dict, digest: str, qa_path: str | Path) -> None:
     job.qa, job.qa_digest = qa, digest
     job.qa_status = qa.get("STATUS") or "UNKNOWN"
+    job.qa_reasons = qa_reasons(qa)
     job.status = JobStatus.FAILED if qa.get("ERROR") else JobStatus.DONE
     job.error = str(qa.get("ERROR") or "")
     job.failed_step = str(qa.get("FAILED_STEP") or "")

@@ -2,7 +2,9 @@
 
 Only the requested camera's header is parsed and its HDU decompressed. Geometry comes from the
 header sections, so real DESI files, 2-amp cameras, HDUs in any order and extra HDUs are all
-read alike.
+read alike. Identity keywords (EXPID, NIGHT, CAMERA of the camera HDU) are not checked here:
+the runner compares them with the path and the SPEC header and grades the result
+(:mod:`qlf.quicklook.identity`).
 
 >>> with open_raw(path) as raw:
 ...     frame = raw.read_camera("r3")
@@ -28,7 +30,7 @@ from qlf.quicklook.io.fits_layout import (
 )
 from qlf.quicklook.io.sections import parse_section
 
-__all__ = ["Amp", "CameraFrame", "RawExposure", "RawFormatError", "open_raw"]
+__all__ = ["Amp", "CameraFrame", "MissingCameraError", "RawExposure", "RawFormatError", "open_raw"]
 
 AMP_NAMES = ("A", "B", "C", "D")
 _CAMERA = re.compile(r"^[brz]\d$")
@@ -43,6 +45,19 @@ class RawFormatError(ValueError):
         self.camera = camera
         where = f"{self.path} [{camera}]" if camera else self.path
         super().__init__(f"{where}: {message}")
+
+
+class MissingCameraError(RawFormatError):
+    """The file has no HDU for the camera (``note``: e.g. the file is truncated before it)."""
+
+    def __init__(self, path: Path | str, camera: str, present: list[str], note: str | None):
+        self.present = present
+        self.note = note
+        shown = ", ".join(present) or "none"
+        hint = f"; {note}" if note else ""
+        super().__init__(
+            path, f"no HDU {camera.upper()} (cameras present: {shown}){hint}", camera=camera
+        )
 
 
 @dataclass(frozen=True)
@@ -161,12 +176,8 @@ class RawExposure:
         """Decompress one camera and locate its amplifiers."""
         camera = camera.lower()
         if camera not in self._hdus:
-            present = ", ".join(self.cameras) or "none"
-            hint = f"; {self.notes[0]}" if self.notes else ""
-            raise RawFormatError(
-                self.path,
-                f"no HDU {camera.upper()} (cameras present: {present}){hint}",
-                camera=camera,
+            raise MissingCameraError(
+                self.path, camera, self.cameras, self.notes[0] if self.notes else None
             )
         hdu = self._hdus[camera]
         if hdu.data_end > self.size:
@@ -185,7 +196,6 @@ class RawExposure:
         if image is None or image.ndim != 2:
             shape = None if image is None else image.shape
             raise RawFormatError(self.path, f"expected a 2-d image, got {shape}", camera=camera)
-        self._check_identity(header, camera)
         amps = [self._amp(header, image, camera, name) for name in _amp_names(header)]
         if not amps:
             raise RawFormatError(self.path, "no DATASECx keywords: no amplifiers", camera=camera)
@@ -204,17 +214,6 @@ class RawExposure:
                 return header, decompress_rice_rows(header, data)
             with single_hdu_file(hdu.header_text, data) as hdul:
                 return hdul[1].header, hdul[1].data
-
-    def _check_identity(self, header: fits.Header, camera: str) -> None:
-        name = str(header.get("CAMERA", camera)).strip().lower()
-        if name != camera:
-            raise RawFormatError(self.path, f"CAMERA keyword says {name!r}", camera=camera)
-        if "EXPID" in header and int(header["EXPID"]) != self.expid:
-            raise RawFormatError(
-                self.path,
-                f"EXPID {header['EXPID']} in the camera header != {self.expid} in SPEC",
-                camera=camera,
-            )
 
     def _amp(self, header: fits.Header, image: np.ndarray, camera: str, name: str) -> Amp:
         def section(key: str, *, required: bool = True) -> tuple[slice, slice] | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
-from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.qa.registry import REASON, Metric, register
 from qlf.quicklook.stats import nanmedian
 
-__all__ = ["NGoodFib", "XWSigma", "XYShifts"]
+__all__ = ["NGoodFib", "XWSigma", "XWSigmaAmp", "XYShifts"]
 
 MIN_FRACTION_OF_MEDIAN = 0.2
 
@@ -21,8 +21,8 @@ class XYShifts(Metric):
     flavors = ("flat", "arc", "science")
     units = "px"
     description = (
-        "Mean offset (dx across, dy along the dispersion) of the traces from the calibration "
-        "PSF; dy needs lines, so flats report dx only."
+        "Median offset (dx across, dy along the dispersion) of the traces from the calibration "
+        "PSF (DESI took the mean); dy needs lines, so flats report dx only."
     )
 
     def compute(self, products):
@@ -148,3 +148,66 @@ def _crosstalk_matrix(products, half_width: float = 3.5) -> np.ndarray:
     distance = centres[:, None] - centres[None, :]
     s = sigma[None, :]
     return ndtr((distance + half_width) / s) - ndtr((distance - half_width) / s)
+
+
+def _amp_of_fits(products) -> np.ndarray:
+    """Index (into the amps) of the amp holding each line fit, (nfiber, nline); −1 outside."""
+    waves = products.line_fits.wavelengths
+    traces = products.shifted_psf
+    y, x = traces.y(waves), traces.x(waves)
+    owner = np.full(y.shape, -1)
+    for i, (rows, cols) in enumerate(products.preproc.amp_regions):
+        inside = (y >= rows.start) & (y < rows.stop) & (x >= cols.start) & (x < cols.stop)
+        owner[inside] = i
+    return owner
+
+
+@register
+class XWSigmaAmp(Metric):
+    name = "xwsigma_amp"
+    key = "XWSIGMA_AMP"
+    granularity = "amp"
+    flavors = ("arc", "science")
+    units = "px"
+    description = (
+        "XWSIGMA per amplifier: median Gaussian σ across (X_A…) and along (W_A…) the "
+        "dispersion of the bright-line fits that fall on each amplifier."
+    )
+
+    def compute(self, products):
+        fits = products.line_fits
+        owner = _amp_of_fits(products)
+        values, counts = {}, {}
+        for i, amp in enumerate(products.preproc.amp_names):
+            mine = owner == i
+            for axis, sigma in (("X", fits.xsigma), ("W", fits.wsigma)):
+                finite = sigma[mine & np.isfinite(sigma)]
+                values[f"{axis}_{amp}"] = float(np.median(finite)) if finite.size else None
+                counts[f"{axis}_{amp}"] = int(finite.size)
+        result = {self.key: values, "XWSIGMA_AMP_NFITS": counts}
+        if all(v is None for v in values.values()):
+            result[REASON] = f"no bright line could be fitted on any amplifier of {products.camera}"
+        return result
+
+    def plot(self, qa):
+        from qlf.quicklook.plots.common import described
+        from qlf.quicklook.plots.defaults import BANDS_HOW, element_figure
+
+        value = qa.value or {}
+        labels = list(value)
+        statuses = qa.element_statuses()
+        refs = [qa.ref_of(label) for label in labels]
+        fig = element_figure(
+            qa, labels, [value[k] for k in labels],
+            [statuses.get(k, "UNKNOWN") if isinstance(statuses, dict) else "UNKNOWN"
+             for k in labels],
+            x_label="direction_amplifier", refs=refs, element="amp",
+        )  # fmt: skip
+        counts = qa.aux("XWSIGMA_AMP_NFITS", {}) or {}
+        return described(
+            "PSF width across (X) and along (W) the dispersion on each amplifier, median of the "
+            f"line fits on it ({sum(counts.values()) // 2} fits).",
+            fig,
+            how="One amplifier wider than the others is a local focus or tilt problem of the "
+            "CCD. " + BANDS_HOW,
+        )

@@ -18,11 +18,14 @@ if TYPE_CHECKING:
     from qlf.quicklook.plots.common import PlotInput
     from qlf.quicklook.products import CameraProducts
 
-__all__ = ["Metric", "all_metrics", "get_metric", "register"]
+__all__ = ["REASON", "Metric", "all_metrics", "get_metric", "register"]
 
 _REGISTRY: dict[str, type[Metric]] = {}
 _PLUGINS_LOADED = False
 GRANULARITIES = ("amp", "camera", "fiber", "class")
+#: optional entry of a metric's values: a sentence saying why the value is missing or bad; the
+#: runner moves it to the task's ``REASONS`` when the metric is not NORMAL
+REASON = "REASON"
 
 
 class Metric(ABC):
@@ -30,7 +33,8 @@ class Metric(ABC):
 
     Subclasses set the class attributes and implement :meth:`compute`, which returns a dict
     holding ``key`` (the graded value: number, list per amp/element, or label → number) and
-    any auxiliary arrays for plots (ungraded, e.g. per-fiber values). :meth:`plot` draws
+    any auxiliary arrays for plots (ungraded, e.g. per-fiber values), and optionally
+    :data:`REASON` (why the value is None or bad, for the QA's REASONS). :meth:`plot` draws
     them; override it for a picture better than the granularity's default.
     """
 

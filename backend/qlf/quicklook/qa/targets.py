@@ -10,19 +10,23 @@ from qlf.quicklook.qa.registry import Metric, register
 from qlf.quicklook.stats import nanmean, nanmedian
 from qlf.quicklook.throughput import nanomaggies_to_mag
 
-__all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "target_photometry"]
+__all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "fit_snr_response", "target_photometry"]
 
 FIDUCIAL_MAG = 22.0
+#: the class label of the standard stars (fibermap OBJTYPE STD), graded beside the targets
+STD_CLASS = "STD"
 BAND_COLUMNS = ("normal_low", "normal_high", "warn_low", "warn_high")
 
 
 def target_photometry(products) -> dict[str, np.ndarray]:
-    """Per target fiber: class, imaging flux and magnitude, spectro magnitude, median S/N per √Å.
+    """Per target and standard-star fiber: class (``STD`` for the standard stars), imaging flux
+    and magnitude, spectro magnitude, median S/N per √Å.
 
     All in the camera's band (b → G, r → R, z → Z).
     """
     band, lo, hi = BANDS[products.arm]
-    fibers = products.fibers_of_type("TGT")
+    targets, stars = products.fibers_of_type("TGT"), products.fibers_of_type(STD_CLASS)
+    fibers = np.concatenate([targets, stars])
     fmap = products.fibers[fibers]
     imaging = np.asarray(fmap[f"FLUX_{band}"], dtype=float)
     # only the rows where some target fiber sees the band
@@ -42,7 +46,12 @@ def target_photometry(products) -> dict[str, np.ndarray]:
         snr = nanmedian(np.where(continuum, snr_row, np.nan), axis=1)
     return {
         "fiber": fibers,
-        "class": np.char.strip(np.asarray(fmap["TARGET_CLASS"]).astype(str)),
+        "class": np.concatenate(
+            [
+                np.char.strip(np.asarray(fmap["TARGET_CLASS"][: targets.size]).astype(str)),
+                np.full(stars.size, STD_CLASS),
+            ]
+        ),
         "flux": imaging,
         "mag": nanomaggies_to_mag(imaging),
         "spec_mag": nanomaggies_to_mag(fnu),
@@ -85,6 +94,23 @@ def fit_snr_model(x: np.ndarray, snr: np.ndarray, exptime: float) -> tuple[float
     return float(a), float(max(b, 0.0))
 
 
+def fit_snr_response(
+    x: np.ndarray, snr: np.ndarray, exptime: float, overall: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """(a, b) for bright fibers (standard stars): b, the background of every fiber of the
+    camera, from ``overall`` (the targets' fit); a, the median over the fibers of the response
+    solving SNR² (a·x + b) = t·a²·x². None without ``overall`` or a usable fiber."""
+    if overall is None:
+        return None
+    b = overall[1]
+    good = np.isfinite(x) & np.isfinite(snr) & (x > 0) & (snr > 0)
+    if not good.any():
+        return None
+    x, s2 = x[good], snr[good] ** 2
+    a = (s2 * x + np.sqrt(s2**2 * x**2 + 4 * exptime * x**2 * s2 * b)) / (2 * exptime * x**2)
+    return float(np.median(a)), float(b)
+
+
 def snr_model(x, a: float, b: float, exptime: float):
     return exptime * a * x / np.sqrt(exptime * (a * x + b))
 
@@ -97,22 +123,28 @@ class FidSnrTgt(Metric):
     flavors = ("science",)
     units = "S/N per √Å"
     description = (
-        "Per target class, median S/N per √Å in the band at magnitude 22 from a fit of "
-        "SNR = t·a·x / √(t(a·x + b)) over the class's targets, x = 10^(−0.4(mag − 22.5)) "
-        "(over all targets when the class has fewer than three)."
+        "Per target class and for the standard stars (STD), median S/N per √Å in the band at "
+        "magnitude 22 from a fit of SNR = t·a·x / √(t(a·x + b)) over the class's fibers, "
+        "x = 10^(−0.4(mag − 22.5)) (over all targets when the class has fewer than three; "
+        "for the bright standard stars, b is the targets' and a their median response)."
     )
 
     def compute(self, products):
         phot = products.memo("target_photometry", target_photometry)
         t = products.info.exptime
         x_fid = 10 ** (-0.4 * (FIDUCIAL_MAG - 22.5))
-        overall = fit_snr_model(phot["flux"], phot["snr"], t)
+        targets = phot["class"] != STD_CLASS  # the fallback fit: targets only, as before
+        overall = fit_snr_model(phot["flux"][targets], phot["snr"][targets], t)
         values, fits = {}, {"ALL": list(overall) if overall else None}
         for cls in sorted(set(phot["class"])):
             sel = phot["class"] == cls
-            # a class with too few targets for its own fit takes the fit over all targets:
-            # the S/N scaling is the instrument's, the class only shifts it slightly
-            fit = fit_snr_model(phot["flux"][sel], phot["snr"][sel], t) or overall
+            if cls == STD_CLASS:
+                # bright stars alone cannot tell the background b: theirs is the targets'
+                fit = fit_snr_response(phot["flux"][sel], phot["snr"][sel], t, overall)
+            else:
+                # a class with too few targets for its own fit takes the fit over all targets:
+                # the S/N scaling is the instrument's, the class only shifts it slightly
+                fit = fit_snr_model(phot["flux"][sel], phot["snr"][sel], t) or overall
             values[cls] = float(snr_model(x_fid, *fit, t)) if fit else None
             fits[cls] = list(fit) if fit else None
         return {
@@ -195,7 +227,10 @@ class DeltaMagTgt(Metric):
     granularity = "class"
     flavors = ("science",)
     units = "mag"
-    description = "Per target class, mean of spectroscopic minus imaging magnitude in the band."
+    description = (
+        "Per target class and for the standard stars (STD), mean of spectroscopic minus "
+        "imaging magnitude in the band."
+    )
 
     def compute(self, products):
         phot = products.memo("target_photometry", target_photometry)

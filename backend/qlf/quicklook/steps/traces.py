@@ -109,7 +109,7 @@ class LineFits:
         return _nanmedian(self.xsigma)
 
 
-def _integrated_gaussian(x: np.ndarray, mu: np.ndarray, sigma: float) -> np.ndarray:
+def _integrated_gaussian(x: np.ndarray, mu: np.ndarray, sigma) -> np.ndarray:
     """Fraction of a unit Gaussian (μ, σ) falling in the pixel centred on ``x``."""
     scale = np.sqrt(2.0) * sigma
     return 0.5 * (erf((x + 0.5 - mu) / scale) - erf((x - 0.5 - mu) / scale))
@@ -193,17 +193,21 @@ def fit_lines(
         profile = peak - side
         across = fit_gaussians(profile, variance=np.maximum(peak + side, 1.0), fit_background=False)
         # second pass without the wings of the two neighbouring fibers' lines, modelled from
-        # the first pass (their own amplitudes, the median width), which a broad PSF spreads
-        # into the window
+        # the first pass (their own amplitudes and widths, the median width where a fit
+        # failed), which a broad PSF spreads into the window; a PSF broader on one part of
+        # the CCD than elsewhere needs each neighbour's own width
         amplitude = np.full((nfiber, nline), np.nan)
         amplitude[f, line_idx[ok]] = across.amplitude
-        sigma = _nanmedian(across.sigma)
+        width = np.full((nfiber, nline), _nanmedian(across.sigma))
+        first = np.isfinite(across.sigma) & (across.sigma > 0.3) & (across.sigma < 4)
+        width[f[first], line_idx[ok][first]] = across.sigma[first]
         for neighbour in (f - 1, f + 1):
             inside = (neighbour >= 0) & (neighbour < nfiber)
             nb = np.clip(neighbour, 0, nfiber - 1)
             nb_amp = np.where(inside, amplitude[nb, line_idx[ok]], 0.0)
             nb_x = x_line[nb, line_idx[ok]] - c
-            wing = _integrated_gaussian(xoff[None, :], nb_x[:, None], sigma) * nb_amp[:, None]
+            nb_sigma = width[nb, line_idx[ok]][:, None]
+            wing = _integrated_gaussian(xoff[None, :], nb_x[:, None], nb_sigma) * nb_amp[:, None]
             profile = profile - np.nan_to_num(wing)
         across = fit_gaussians(profile, variance=np.maximum(peak + side, 1.0), fit_background=False)
         sel = np.isfinite(across.sigma) & (across.sigma < 4)
