@@ -169,6 +169,9 @@ def test_alerts_carry_the_metrics_of_their_runbooks(clients):
     assert [a["metrics"] for a in listed] == [
         ["DISK_FULL"], ["CAMERA_FAILED"], ["SKYCONT"], ["BIAS_AMP", "NGOODFIB"],
     ]  # fmt: skip
+    assert [a["flavor"] for a in listed] == [None, None, None, None]  # no such exposure
+    Exposure.objects.create(expid=42, night=NIGHT, flavor="arc", discovered_at=timezone.now())
+    assert clients["viewer"].get("/api/alarms/").json()[0]["flavor"] == "arc"
     assert alert_metrics({"text": "exposure 7 cannot be read: truncated"}) == [
         "EXPOSURE_UNREADABLE"
     ]

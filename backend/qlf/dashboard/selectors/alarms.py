@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qlf.dashboard.models import AlertAck, Event
+from qlf.dashboard.models import AlertAck, Event, Exposure
 from qlf.dashboard.services.alert_acks import ack_payload
 
 __all__ = ["ALARM_STATES", "alarm_list", "alert_metrics"]
@@ -35,7 +35,8 @@ def alert_metrics(payload: dict[str, Any]) -> list[str]:
 
 
 def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
-    """The newest alerts first, each with its acknowledgement (or None)."""
+    """The newest alerts first, each with its acknowledgement (or None), its metric keys and
+    its exposure's flavor (which runbooks to show)."""
     alerts = Event.objects.filter(type="alert").order_by("-seq")
     acked = AlertAck.objects.values_list("alert_seq", flat=True)
     if state == "open":
@@ -49,6 +50,8 @@ def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
             "author"
         )
     }
+    expids = {e.payload.get("expid") for e in found} - {None}
+    flavors = dict(Exposure.objects.filter(expid__in=expids).values_list("expid", "flavor"))
     return [
         {
             "seq": e.seq,
@@ -58,6 +61,7 @@ def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
             "expid": e.payload.get("expid"),
             "text": e.payload.get("text") or "",
             "metrics": alert_metrics(e.payload),
+            "flavor": flavors.get(e.payload.get("expid")),  # which runbooks apply
             "ack": ack_payload(acks[e.seq]) if e.seq in acks else None,
         }
         for e in found

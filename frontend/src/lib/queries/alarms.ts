@@ -27,6 +27,9 @@ export type Alarm = {
   camera: string;
   expid: number | null;
   text: string;
+  /** The metric keys it is about (their runbooks), and its exposure's flavor. */
+  metrics?: string[];
+  flavor?: string | null;
   ack: Ack | null;
 };
 
