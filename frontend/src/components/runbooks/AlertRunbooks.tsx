@@ -13,15 +13,25 @@ type Props = {
   flavor?: string | null;
   /** Show the first runbook at once (the alert a notification link selected). */
   open?: boolean;
+  /** Over the page (for small boxes such as the Monitor's alerts) rather than under the alert. */
+  floating?: boolean;
 };
 
 /** One "runbook" button per metric key of an alert, opening its runbook under the alert. */
-export function AlertRunbooks({ seq, metrics, camera, flavor, open = false }: Props) {
+export function AlertRunbooks({
+  seq,
+  metrics,
+  camera,
+  flavor,
+  open = false,
+  floating = false,
+}: Props) {
   const lookup = !metrics?.length && seq != null;
   const recent = useQuery({ ...recentAlarmsOptions(), enabled: lookup }).data;
   const found = lookup ? recent?.find((r) => r.seq === seq) : undefined;
   const keys = metrics?.length ? metrics : (found?.metrics ?? []);
   const [chosen, setChosen] = useState<string | null | undefined>(undefined);
+  const where = { camera: camera || null, flavor: flavor ?? found?.flavor ?? null };
   const shown = chosen === undefined ? (open ? (keys[0] ?? null) : null) : chosen;
   if (keys.length === 0) return null;
   return (
@@ -36,13 +46,15 @@ export function AlertRunbooks({ seq, metrics, camera, flavor, open = false }: Pr
           runbook {key}
         </button>
       ))}
-      {shown && (
-        <RunbookPanel
-          metricKey={shown}
-          camera={camera || null}
-          flavor={flavor ?? found?.flavor ?? null}
-        />
+      {shown && floating && (
+        <div className="runbook-dialog" role="dialog" aria-label={`Runbook of ${shown}`}>
+          <button className="btn small runbook-close" onClick={() => setChosen(null)}>
+            close
+          </button>
+          <RunbookPanel metricKey={shown} {...where} />
+        </div>
       )}
+      {shown && !floating && <RunbookPanel metricKey={shown} {...where} />}
     </div>
   );
 }

@@ -134,7 +134,7 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
                     }}
                   />
                 )}
-                <AlertRunbooks seq={a.seq} camera={a.camera} />
+                <AlertRunbooks seq={a.seq} camera={a.camera} floating />
               </li>
             );
           })}

@@ -143,9 +143,12 @@ test('the Monitor shows the runbook of a live alert, the QA drill-down of the ch
   const box = await screen.findByRole('region', { name: 'Alerts' });
   const user = userEvent.setup({ delay: null });
   await user.click(await within(box).findByRole('button', { name: 'runbook BIAS_AMP' }));
-  expect(await within(box).findByRole('region', { name: 'Runbook BIAS_AMP' })).toHaveTextContent(
+  const dialog = await within(box).findByRole('dialog', { name: 'Runbook of BIAS_AMP' });
+  expect(await within(dialog).findByRole('region', { name: 'Runbook BIAS_AMP' })).toHaveTextContent(
     'Instrument scientist',
   );
+  await user.click(within(dialog).getByRole('button', { name: 'close' }));
+  expect(within(box).queryByRole('dialog')).toBeNull();
 
   await user.click(screen.getByRole('link', { name: 'QA' }));
   await user.click(await screen.findByRole('button', { name: 'r3 ALARM' }));
