@@ -124,6 +124,7 @@ def test_an_alarm_is_notified_after_the_delay_not_before_and_once(receivers):
     mail = smtp.received[0]
     assert (mail["From"], mail["To"]) == ("qlf@site.org", "night@site.org, lead@site.org")
     body = mail.get_content()
+    assert body.startswith("1 ALARM on exposure 42 (night 20261122) not acknowledged within 5 min:")
     assert f"Acknowledge: https://qlf.site.org/alarms?alert={alert.seq}" in body
     assert "r3 of 42: ALARM in CHECK_CCDs/BIAS_AMP" in body and "b0" not in body
     assert "BIAS_AMP: An amplifier's overscan level" in body  # the runbook's first sentence

@@ -52,8 +52,7 @@ def message_compose(
     else:
         where = "the pipeline"
     subject = f"QLF: {n} unacknowledged ALARM{plural} on {where}"
-    minutes = max(1, round(after_s / 60))
-    lines = [f"{n} ALARM{plural} on {where} not acknowledged within {minutes} min:", ""]
+    lines = [f"{n} ALARM{plural} on {where} not acknowledged within {_duration(after_s)}:", ""]
     for item in sorted(items, key=lambda i: i.seq):
         lines.append(f"- {item.time:%Y-%m-%d %H:%M:%S} UTC  {item.text}")
         for runbook in item.runbooks:
@@ -66,6 +65,10 @@ def message_compose(
     if not public_url:
         lines.append("(Links are relative: set QLF_PUBLIC_URL to the address of QLF.)")
     return subject, "\n".join(lines).rstrip() + "\n"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:g} s" if seconds < 120 else f"{round(seconds / 60)} min"
 
 
 def _first_sentence(text: str) -> str:
