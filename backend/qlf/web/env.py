@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qlf.notify_settings import NotifySettings, read_notify
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
-from qlf.web.notify_env import NotifySettings, read_notify
 
 __all__ = ["REPO_DIR", "Env", "load_config_file", "read_env", "stored_secret"]
 

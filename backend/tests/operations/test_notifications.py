@@ -17,7 +17,7 @@ from qlf.dashboard.services.alert_acks import alert_acknowledge
 from qlf.dashboard.services.notifications import Notifier
 from qlf.dashboard.services.notify_channels import notify_channels
 from qlf.dashboard.services.notify_messages import AlertItem, messages_plan
-from qlf.web.notify_env import read_notify
+from qlf.notify_settings import read_notify
 from tests.operations.notify_servers import SmtpReceiver, WebhookReceiver
 from tests.operations.ops_fixtures import NIGHT, users  # noqa: F401
 from tests.pipeline.conftest import config, dirs, make_daemon, wait_for  # noqa: F401

@@ -56,7 +56,7 @@ def send_webhook(config, subject: str, text: str) -> None:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # http(s) only (notify_env)
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # read_notify: http(s)
         if not 200 <= answer.status < 300:  # urlopen raises for 4xx/5xx; a 1xx/3xx is no post
             raise OSError(f"webhook answered {answer.status}")
 

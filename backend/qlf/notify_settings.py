@@ -1,6 +1,6 @@
 """Settings of the notifications of unacknowledged ALARMs (docs/operations.md), from the
 environment. Nothing is sent anywhere unless an SMTP server with recipients, or a webhook,
-is configured."""
+is configured. Imports nothing of QLF: the one settings reader (``Env.notify``) holds them."""
 
 from __future__ import annotations
 
