@@ -13,13 +13,14 @@ import pytest
 from django.utils import timezone
 
 from qlf.dashboard.models import Event, Exposure, Notification
+from qlf.dashboard.selectors.alarms import alarm_list
 from qlf.dashboard.services.alert_acks import alert_acknowledge
 from qlf.dashboard.services.notifications import Notifier
 from qlf.dashboard.services.notify_channels import notify_channels
 from qlf.dashboard.services.notify_messages import AlertItem, messages_plan
 from qlf.notify_settings import read_notify
 from tests.operations.notify_servers import SmtpReceiver, WebhookReceiver
-from tests.operations.ops_fixtures import NIGHT, users  # noqa: F401
+from tests.operations.ops_fixtures import NIGHT, clients, users  # noqa: F401
 from tests.pipeline.conftest import config, dirs, make_daemon, wait_for  # noqa: F401
 
 AFTER_S = 300
@@ -134,6 +135,11 @@ def test_an_alarm_is_notified_after_the_delay_not_before_and_once(receivers):
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
     clock.advance(3600)
     assert _run(notifier) == [] and len(smtp.received) == 1 and len(hook.received) == 1
+    listed = {a["seq"]: a["notified"] for a in alarm_list()}
+    assert sorted((n["channel"], n["status"], n["attempts"]) for n in listed[alert.seq]) == [
+        ("email", "sent", 1), ("webhook", "sent", 1),
+    ]  # fmt: skip
+    assert listed[alert.seq + 1] == []  # the WARNING
 
 
 @pytest.mark.django_db
@@ -279,3 +285,20 @@ def test_the_daemon_loop_notifies(make_daemon, receivers):
     assert f"alert={alert.seq}" in hook.received[0]["text"]
     daemon.shutdown()
     assert Notification.objects.filter(status="sent").count() == 2
+
+
+def test_the_configuration_api_says_where_alarms_go_without_addresses(clients, settings):
+    off = clients["viewer"].get("/api/config/").json()["notifications"]
+    assert off["email"] is False and off["webhook"] is False
+    hook = "https://chat.example/hooks/SECRET-TOKEN"
+    settings.QLF = {**settings.QLF, "NOTIFY": read_notify({
+        "QLF_WEBHOOK_URL": hook, "QLF_SMTP_HOST": "mail.site.org", "QLF_SMTP_TO": "a@site.org",
+        "QLF_NOTIFY_AFTER_S": "300",
+    })}  # fmt: skip
+    answer = clients["viewer"].get("/api/config/")
+    assert answer.json()["notifications"] == {
+        "email": True, "webhook": True, "after_s": 300.0, "max_per_hour": 6,
+    }  # fmt: skip
+    assert (
+        "SECRET" not in answer.content.decode() and "mail.site.org" not in answer.content.decode()
+    )

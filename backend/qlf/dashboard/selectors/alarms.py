@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from qlf.dashboard.models import AlertAck, Event, Exposure
+from qlf.dashboard.selectors.notifications import notifications_by_alert
 from qlf.dashboard.services.alert_acks import ack_payload
 
 __all__ = ["ALARM_STATES", "alarm_list", "alert_metrics"]
@@ -35,8 +36,8 @@ def alert_metrics(payload: dict[str, Any]) -> list[str]:
 
 
 def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
-    """The newest alerts first, each with its acknowledgement (or None), its metric keys and
-    its exposure's flavor (which runbooks to show)."""
+    """The newest alerts first, each with its acknowledgement (or None), its metric keys, its
+    exposure's flavor (which runbooks to show) and the notifications sent about it."""
     alerts = Event.objects.filter(type="alert").order_by("-seq")
     acked = AlertAck.objects.values_list("alert_seq", flat=True)
     if state == "open":
@@ -52,6 +53,11 @@ def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
     }
     expids = {e.payload.get("expid") for e in found} - {None}
     flavors = dict(Exposure.objects.filter(expid__in=expids).values_list("expid", "flavor"))
+    notified = (
+        notifications_by_alert([e.seq for e in found], since=min(e.time for e in found))
+        if found
+        else {}
+    )
     return [
         {
             "seq": e.seq,
@@ -63,6 +69,7 @@ def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
             "metrics": alert_metrics(e.payload),
             "flavor": flavors.get(e.payload.get("expid")),  # which runbooks apply
             "ack": ack_payload(acks[e.seq]) if e.seq in acks else None,
+            "notified": notified.get(e.seq, []),  # e-mail and webhook messages about it
         }
         for e in found
     ]

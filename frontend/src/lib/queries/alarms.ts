@@ -31,6 +31,8 @@ export type Alarm = {
   metrics?: string[];
   flavor?: string | null;
   ack: Ack | null;
+  /** E-mail and webhook messages sent about it (an ALARM left unacknowledged). */
+  notified?: { channel: string; status: string; attempts: number; time: string }[];
 };
 
 /** The newest alerts, acknowledged or not: the Monitor matches its alerts to them. */

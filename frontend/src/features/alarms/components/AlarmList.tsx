@@ -54,6 +54,13 @@ export function AlarmList() {
           >
             <span className="muted small">{dateTime(a.time)}</span> <strong>{label(a)}</strong>{' '}
             {a.text}
+            {a.notified?.length ? (
+              <span className="muted small">
+                {' '}
+                · notified:{' '}
+                {a.notified.map((n) => `${n.channel} ${n.status} ${dateTime(n.time)}`).join(', ')}
+              </span>
+            ) : null}
             {a.ack ? (
               <p className="ack">
                 ✓ acknowledged by {a.ack.author} at {dateTime(a.ack.time)}: {a.ack.note}

@@ -23,7 +23,8 @@ function detail(runbook: Runbook, history: Runbook[] = [runbook]): RunbookDetail
 const alarms: Alarm[] = [
   { seq: 12, time: '2026-11-22T03:17:00Z', level: 'ALARM', camera: 'r3', expid: 42,
     text: 'r3 of 42: ALARM in CHECK_CCDs/BIAS_AMP', metrics: ['BIAS_AMP'], flavor: 'zero',
-    ack: null },
+    ack: null, notified: [{ channel: 'email', status: 'sent', attempts: 1,
+                            time: '2026-11-22T03:27:01Z' }] },
   { seq: 9, time: '2026-11-22T03:10:00Z', level: 'WARNING', camera: 'b0', expid: 41,
     text: 'b0 of 41: WARNING in CHECK_FIBERS/NGOODFIB', metrics: ['NGOODFIB'], flavor: 'flat',
     ack: null },
@@ -59,6 +60,7 @@ test('a notification link selects its alert on the Alarms page with the runbook 
   const item = runbook.closest('li')!;
   expect(item).toHaveClass('alert-selected');
   expect(item).toHaveTextContent('r3 of 42: ALARM in CHECK_CCDs/BIAS_AMP');
+  expect(item).toHaveTextContent('notified: email sent 2026-11-22 03:27:01');
   expect(runbook).toHaveTextContent("An amplifier's overscan level jumped.");
   expect(runbook).toHaveTextContent('Whom to call');
   expect(within(runbook).queryByRole('button', { name: 'edit' })).toBeNull(); // viewers read
