@@ -302,3 +302,19 @@ def test_the_configuration_api_says_where_alarms_go_without_addresses(clients, s
     assert (
         "SECRET" not in answer.content.decode() and "mail.site.org" not in answer.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_send_lost_in_a_restart_is_made_again_once(receivers):
+    smtp, hook = receivers
+    clock = Clock()
+    alert = _alert(time=clock.now)
+    clock.advance(AFTER_S + 1)
+    for channel in ("email", "webhook"):  # recorded, then the daemon died before sending
+        Notification.objects.create(channel=channel, alert_seqs=[alert.seq], expids=[42],
+                                    created=clock.now, attempts=1)  # fmt: skip
+    restarted = _notifier(smtp, hook, clock)
+    assert sorted(n.channel for n in _run(restarted)) == ["email", "webhook"]
+    assert len(smtp.received) == len(hook.received) == 1
+    assert {(n.status, n.attempts) for n in Notification.objects.all()} == {("sent", 2)}
+    assert _run(restarted) == []

@@ -48,7 +48,7 @@ def runbook_edit(
             status_code=409,
         )
     before = {f: current[f] for f in RUNBOOK_FIELDS} if current else {}
-    changed = {f: [before.get(f), t] for f, t in texts.items() if before.get(f) != t}
+    changed = [f for f, text in texts.items() if before.get(f) != text]
     if not changed:
         raise ApplicationError("nothing changed", extra={"field": "alarm"})
     edit = RunbookVersion.objects.create(
@@ -58,7 +58,13 @@ def runbook_edit(
         user=user,
         action="runbook.edit",
         target=f"runbook {key} {scope}",
-        detail={"key": key, "scope": scope, "version": edit.version,
-                "base_version": base_version, "note": edit.note, "changed": changed},
-    )  # fmt: skip
+        detail={
+            "key": key,
+            "scope": scope,
+            "version": edit.version,
+            "base_version": base_version,
+            "note": edit.note,
+            "changed": changed,
+        },
+    )  # fmt: skip  (the texts themselves are the versions: base_version and version)
     return runbook_scope_get(key=key, scope=scope)
