@@ -177,9 +177,10 @@ def _alarms(expids: list[int]) -> list[dict[str, Any]]:
 
 def _runbooks(alarms: list[dict[str, Any]], flavors: dict[int, str]) -> list[dict[str, Any]]:
     """The runbooks in force for the metrics of the night's alarms (one per key and scope)."""
+    wanted = {(key, flavors.get(a["expid"])): None for a in alarms for key in a["metrics"]}
     found = {}
-    for alarm in alarms:
-        for runbook in runbooks_for(alarm["metrics"], flavor=flavors.get(alarm["expid"])):
+    for key, flavor in wanted:  # each key and flavor resolved once, however many alarms
+        for runbook in runbooks_for([key], flavor=flavor):
             runbook.pop("history", None)
             found.setdefault((runbook["key"], runbook["scope"]), runbook)
     return list(found.values())
