@@ -257,6 +257,7 @@ fi
 if [ -n "${value[QLF_SMTP_HOST]}${value[QLF_WEBHOOK_URL]}" ]; then
   ok "notifications: ${value[QLF_SMTP_HOST]:+e-mail to ${value[QLF_SMTP_TO]}, }${value[QLF_WEBHOOK_URL]:+webhook, }after ${value[QLF_NOTIFY_AFTER_S]:-600} s"
   [ -n "${value[QLF_PUBLIC_URL]}" ] || echo "  ! no --public-url: the acknowledge links of notifications are relative"
+  echo "  ? nothing was sent: .venv/bin/qlf notify-test sends a test message once QLF is installed"
 else
   ok "notifications: none (nothing is sent off site)"
 fi

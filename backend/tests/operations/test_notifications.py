@@ -318,3 +318,18 @@ def test_a_send_lost_in_a_restart_is_made_again_once(receivers):
     assert len(smtp.received) == len(hook.received) == 1
     assert {(n.status, n.attempts) for n in Notification.objects.all()} == {("sent", 2)}
     assert _run(restarted) == []
+
+
+def test_qlf_notify_test_sends_one_message_per_channel(receivers, settings, capsys):
+    from qlf.cli import main
+
+    smtp, hook = receivers
+    assert main(["notify-test"]) == 2  # nothing configured: nothing sent
+    settings.QLF = {**settings.QLF, "NOTIFY": _settings(smtp, hook)}
+    assert main(["notify-test"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["email: sent", "webhook: sent"]
+    assert smtp.received[0]["Subject"] == "QLF: test notification"
+    assert "qlf notify-test" in hook.received[0]["text"]
+    hook.fail_next = 1
+    assert main(["notify-test"]) == 1
+    assert "webhook: FAILED HTTPError" in capsys.readouterr().out
