@@ -24,7 +24,7 @@ from qlf.dashboard.selectors.runbooks import (
 )
 from qlf.dashboard.services.night_summary import night_report_render
 from qlf.dashboard.services.runbooks import runbook_edit
-from tests.operations.ops_fixtures import NIGHT, clients, users  # noqa: F401
+from tests.operations.ops_fixtures import NIGHT, clients, qlf_dirs, users  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,18 @@ def test_the_night_summary_and_report_carry_the_runbooks_of_the_nights_alarms(us
     html = night_report_render(night=NIGHT)
     assert "Runbooks of tonight&#x27;s alarms" in html or "Runbooks of tonight's alarms" in html
     assert "Night support, +1 555 0100" in html and "LITFRAC_AMP (flat)" in html
+
+
+def test_an_admin_writes_the_first_runbook_of_a_metric_added_since(users, qlf_dirs):
+    mapping = json.loads((qlf_dirs["MAPPING_DIR"] / "zero.json").read_text())
+    mapping["steps"][0]["qa"].append(
+        {"name": "glow", "key": "GLOW_AMP", "display_name": "Glow", "granularity": "amp"}
+    )
+    (qlf_dirs["MAPPING_DIR"] / "zero.json").write_text(json.dumps(mapping))
+    with pytest.raises(ApplicationError) as none:
+        runbook_get(key="GLOW_AMP", flavor="zero")
+    assert none.value.status_code == 404
+    made = runbook_edit(key="GLOW_AMP", scope="default", texts=TEXTS, note="new metric",
+                        base_version="", user=users["admin"])  # fmt: skip
+    assert [h["version"] for h in made["history"]] == [made["version"]]  # no file entry
+    assert runbook_get(key="GLOW_AMP", flavor="zero")["contact"] == TEXTS["contact"]

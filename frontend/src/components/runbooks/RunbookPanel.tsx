@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { ApiError } from '@/lib/api-client';
 import { useIsAdmin } from '@/lib/auth';
-import { runbookOptions, type RunbookWhere } from '@/lib/queries/runbooks';
+import { runbookOptions, type RunbookDetail, type RunbookWhere } from '@/lib/queries/runbooks';
 
 import { RunbookEditor } from './RunbookEditor';
 import { RunbookText, RunbookVersion } from './RunbookText';
@@ -25,6 +25,15 @@ function narrowerScopes({ flavor, camera }: RunbookWhere): string[] {
   ];
 }
 
+/** What the editor starts from for a key without any runbook (e.g. a metric added since). */
+function blank(key: string): RunbookDetail {
+  return {
+    key, scope: 'default', alarm: '', warning: '', check_first: '', contact: '', version: '',
+    source: 'database', author: '', created: null, note: '', base_version: null, history: [],
+    scopes: [],
+  }; // prettier-ignore
+}
+
 /** The runbook of one metric key (the most specific for the flavor and camera, or `scope`):
  * what ALARM and WARNING mean, what to check first, whom to call; its versions; edited in
  * place by admins. */
@@ -36,7 +45,26 @@ export function RunbookPanel({ metricKey, flavor, camera, scope }: Props) {
   const [history, setHistory] = useState(false);
   if (runbook.isLoading) return <Loading what={`Loading the runbook of ${metricKey}`} />;
   if (runbook.error instanceof ApiError && runbook.error.status === 404)
-    return <p className="muted small">No runbook for {metricKey}.</p>;
+    return editing ? (
+      <section className="runbook" aria-label={`Runbook ${metricKey}`}>
+        <strong>New runbook {metricKey}</strong>
+        <RunbookEditor
+          runbook={blank(metricKey)}
+          scopes={scope ? [scope] : narrowerScopes(where)}
+          onDone={() => setEditing(false)}
+          onCancel={() => setEditing(false)}
+        />
+      </section>
+    ) : (
+      <p className="muted small">
+        No runbook for {metricKey}.{' '}
+        {admin && (
+          <button className="btn small" onClick={() => setEditing(true)}>
+            write one
+          </button>
+        )}
+      </p>
+    );
   if (!runbook.data) return <ErrorMessage error={runbook.error} />;
   const r = runbook.data;
   return (

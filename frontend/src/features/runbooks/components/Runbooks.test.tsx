@@ -189,3 +189,33 @@ test('the night summary carries the runbooks of the night’s alarms', async () 
   expect(runbook).toHaveTextContent('Check first1. One amp or four?');
   expect(runbook).toHaveTextContent('version 2026-01-01 · QLF · shipped');
 });
+
+test('an admin writes the first runbook of a metric that has none', async () => {
+  installFakeSocket(true);
+  let made: RunbookDetail | null = null;
+  const { calls } = runbookApi(admin, {
+    'GET /api/runbooks/NGOODFIB/': () =>
+      made ? { body: made } : { status: 404, body: { detail: "no runbook for 'NGOODFIB'" } },
+    'POST /api/runbooks/': ({ body }) => {
+      const edit = body as Runbook;
+      made = detail({ ...shipped, ...edit, version: '2026-11-22+db2', source: 'database' });
+      return { status: 201, body: made };
+    },
+  });
+  renderApp('/alarms');
+  const other = (await screen.findByText(/b0 of 41/)).closest('li')!;
+  const user = userEvent.setup({ delay: null });
+  await user.click(within(other).getByRole('button', { name: 'runbook NGOODFIB' }));
+  await user.click(await within(other).findByRole('button', { name: 'write one' }));
+  const form = within(other).getByRole('form', { name: 'Edit runbook NGOODFIB' });
+  await user.type(within(form).getByLabelText('What an ALARM means'), 'Fibers dark.');
+  await user.type(within(form).getByLabelText('What a WARNING means'), 'A few dark.');
+  await user.type(within(form).getByLabelText('What to check first'), 'Which fibers?');
+  await user.type(within(form).getByLabelText('Whom to call'), 'Fiber team');
+  await user.type(within(form).getByLabelText('Note (why it changed)'), 'new metric');
+  await user.click(within(form).getByRole('button', { name: 'Save new version' }));
+  const runbook = await within(other).findByRole('region', { name: 'Runbook NGOODFIB' });
+  await waitFor(() => expect(runbook).toHaveTextContent('Fibers dark.'));
+  const post = calls.find((c) => c.method === 'POST')!.body as Record<string, string>;
+  expect(post).toMatchObject({ key: 'NGOODFIB', scope: 'default', base_version: '' });
+});
