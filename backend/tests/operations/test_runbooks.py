@@ -49,7 +49,8 @@ def test_the_shipped_file_covers_every_metric_of_every_flavor_and_the_system_ale
             keys.update(q["key"] for q in step["qa"])
     document = runbook_file()
     defaults = {e["key"] for e in document["entries"] if e["scope"] == "default"}
-    assert keys == defaults  # a default runbook for each, and nothing for unknown keys
+    assert keys <= defaults, keys - defaults  # a default runbook for each (more may wait for
+    # metrics not in this tree's mapping yet: they are shown only if an alert names them)
     for entry in document["entries"]:
         assert all(len(entry[f]) > 15 for f in RUNBOOK_FIELDS), entry["key"]
 
