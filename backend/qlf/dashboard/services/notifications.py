@@ -47,7 +47,7 @@ class Notifier:
         retry_s: float = 60.0,
         clock=timezone.now,
     ):
-        self.config = config or settings.QLF.get("NOTIFY")  # NotifySettings (qlf.web.env)
+        self.config = config or settings.QLF.get("NOTIFY")  # NotifySettings (Env.notify)
         if channels is None:
             channels = notify_channels(self.config) if self.config is not None else {}
         self.channels = channels
