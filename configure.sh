@@ -22,6 +22,14 @@
 #   --config FILE         the file written (default ./qlf.env, or QLF_CONFIG)
 #   --env-file FILE       compose's file of secrets (default ./.env); its secrets are kept
 #   --yes                 no questions: flags, else the current file's values, else defaults
+#
+# Notifications of ALARMs not acknowledged in time (docs/operations.md); none unless given:
+#   --notify-after-s S    notify an ALARM unacknowledged this long (default 600)  (QLF_NOTIFY_AFTER_S)
+#   --smtp-host HOST --smtp-port N   the mail server (port 25; 587 starttls, 465 ssl)
+#   --smtp-user NAME --smtp-password-file FILE   SMTP login (the file holds the password)
+#   --smtp-from ADDR --smtp-to ADDR,ADDR         sender and recipients
+#   --webhook-url URL     a Slack or Mattermost incoming webhook                 (QLF_WEBHOOK_URL)
+#   --public-url URL      the address browsers use, for acknowledge links        (QLF_PUBLIC_URL)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
@@ -29,6 +37,11 @@ CONFIG="${QLF_CONFIG:-$ROOT/qlf.env}"
 ENV_FILE="$ROOT/.env"
 KEYS=(QLF_DATA_DIR QLF_CALIB_DIR QLF_SCRATCH_DIR QLF_SPECS_DIR QLF_ARMS QLF_SPECTROGRAPHS
   QLF_EXECUTOR QLF_WORKERS QLF_HOST QLF_PORT QLF_HTTP_PORT QLF_SERVER_NAME DATABASE_URL REDIS_URL)
+# ---- notifications (issue 21): their keys are options, questions and lines of qlf.env like the rest
+NOTIFY_KEYS=(QLF_NOTIFY_AFTER_S QLF_SMTP_HOST QLF_SMTP_PORT QLF_SMTP_USER QLF_SMTP_PASSWORD_FILE
+  QLF_SMTP_FROM QLF_SMTP_TO QLF_WEBHOOK_URL QLF_PUBLIC_URL)
+KEYS+=("${NOTIFY_KEYS[@]}")
+# ---- end of notifications
 declare -A given=() value=()
 yes=0
 check_only=0
@@ -86,6 +99,19 @@ declare -A question=(
   [DATABASE_URL]="Database URL (empty: SQLite under var/)"
   [REDIS_URL]="Redis URL (empty: none; needed by the celery executor)"
 )
+# ---- notifications (issue 21): questions
+question+=(
+  [QLF_NOTIFY_AFTER_S]="Notify ALARMs unacknowledged for this many seconds (empty: 600)"
+  [QLF_SMTP_HOST]="Mail server for notifications (empty: no e-mail)"
+  [QLF_SMTP_PORT]="Mail server port (empty: 25; 587 starttls, 465 ssl)"
+  [QLF_SMTP_USER]="Mail server user (empty: no login)"
+  [QLF_SMTP_PASSWORD_FILE]="File holding the mail server password"
+  [QLF_SMTP_FROM]="Sender address of notifications"
+  [QLF_SMTP_TO]="Recipients of notifications, comma-separated"
+  [QLF_WEBHOOK_URL]="Slack/Mattermost incoming webhook URL (empty: none)"
+  [QLF_PUBLIC_URL]="Address browsers use, for acknowledge links (https://qlf.example.org)"
+)
+# ---- end of notifications
 
 if [ "$check_only" = 0 ] && [ "$yes" = 0 ]; then
   if [ ! -t 0 ]; then
@@ -205,6 +231,38 @@ EOF
   )"; then ok "Redis reachable"; else problem "Redis not reachable: ${err##*$'\n'}"; fi
 fi
 
+# ---- notifications (issue 21): checks; a test message is never sent from here
+value[QLF_SMTP_PASSWORD_FILE]="$(absolute "${value[QLF_SMTP_PASSWORD_FILE]}")"
+for key in QLF_NOTIFY_AFTER_S QLF_SMTP_PORT; do
+  if [ -n "${value[$key]}" ] && [[ ! "${value[$key]}" =~ ^[0-9]+$ ]]; then problem "$key must be a whole number (got '${value[$key]}')"; fi
+done
+for key in QLF_WEBHOOK_URL QLF_PUBLIC_URL; do
+  if [ -n "${value[$key]}" ] && [[ ! "${value[$key]}" =~ ^https?://[^[:space:]]+$ ]]; then problem "$key must be an http(s) URL"; fi
+done
+if [ -n "${value[QLF_SMTP_HOST]}" ]; then
+  if [ -z "${value[QLF_SMTP_TO]}" ]; then problem "e-mail notifications need recipients (--smtp-to)"; fi
+  if [ -n "${value[QLF_SMTP_USER]}" ] && [ ! -r "${value[QLF_SMTP_PASSWORD_FILE]}" ]; then
+    problem "an SMTP user needs a readable password file (--smtp-password-file)"
+  fi
+  if err="$(python3 - "${value[QLF_SMTP_HOST]}" "${value[QLF_SMTP_PORT]:-25}" 2>&1 <<'EOF'
+import smtplib, sys
+host, port = sys.argv[1], int(sys.argv[2])
+make = smtplib.SMTP_SSL if port == 465 else smtplib.SMTP
+with make(host, port, timeout=10) as smtp:
+    smtp.ehlo()
+EOF
+  )"; then ok "mail server ${value[QLF_SMTP_HOST]}:${value[QLF_SMTP_PORT]:-25} answers"
+  else problem "mail server ${value[QLF_SMTP_HOST]} not reachable: ${err##*$'\n'}"; fi
+fi
+if [ -n "${value[QLF_SMTP_HOST]}${value[QLF_WEBHOOK_URL]}" ]; then
+  ok "notifications: ${value[QLF_SMTP_HOST]:+e-mail to ${value[QLF_SMTP_TO]}, }${value[QLF_WEBHOOK_URL]:+webhook, }after ${value[QLF_NOTIFY_AFTER_S]:-600} s"
+  [ -n "${value[QLF_PUBLIC_URL]}" ] || echo "  ! no --public-url: the acknowledge links of notifications are relative"
+  echo "  ? nothing was sent: .venv/bin/qlf notify-test sends a test message once QLF is installed"
+else
+  ok "notifications: none (nothing is sent off site)"
+fi
+# ---- end of notifications
+
 if [ "$problems" -gt 0 ]; then
   echo "$problems problem(s): nothing written. Fix them, or give other values (./configure.sh --help)." >&2
   exit 1
@@ -252,6 +310,8 @@ specs="${value[QLF_SPECS_DIR]}"
     *) echo "# QLF_SPECS_DIR $specs is outside the image: the containers use the shipped thresholds" ;;
   esac
   for key in QLF_ARMS QLF_SPECTROGRAPHS QLF_EXECUTOR QLF_WORKERS; do echo "$key=${value[$key]}"; done
+  # notifications (issue 21); a password file must be mounted into the daemon container
+  for key in "${NOTIFY_KEYS[@]}"; do [ -z "${value[$key]}" ] || echo "$key=${value[$key]}"; done
   echo "POSTGRES_PASSWORD=$postgres_password"
   echo "QLF_SECRET_KEY=$secret_key"
   echo "QLF_PYRO_HMAC_KEY=$hmac_key"

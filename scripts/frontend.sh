@@ -70,6 +70,8 @@ qlf_frontend_e2e() {
     "$qlf" ingest "$QLF_SCRATCH_DIR" >/dev/null
     QLF_E2E_PW=operator-pass "$qlf" createoperator otto --password-env QLF_E2E_PW >/dev/null
     QLF_E2E_PW=viewer-pass "$qlf" createoperator vera --role viewer --password-env QLF_E2E_PW >/dev/null
+    DJANGO_SUPERUSER_PASSWORD=admin-pass "$qlf" manage createsuperuser --no-input --username ada \
+      --email ada@example.org >/dev/null  # an admin: runbooks are edited by admins
     exec "$qlf" serve --host 127.0.0.1 --port "$port" --no-migrate >"$tmp/serve.log" 2>&1
   ) &
   pid=$!
@@ -82,7 +84,7 @@ qlf_frontend_e2e() {
   (
     cd "$FRONTEND" &&
       QLF_E2E_URL="http://127.0.0.1:$port" QLF_E2E_OPERATOR=otto:operator-pass \
-        QLF_E2E_VIEWER=vera:viewer-pass QLF_E2E_PROCESS=1 QLF_CHROMIUM="$chromium" \
+        QLF_E2E_VIEWER=vera:viewer-pass QLF_E2E_ADMIN=ada:admin-pass QLF_E2E_PROCESS=1 QLF_CHROMIUM="$chromium" \
         QLF_E2E_SHOTS="${QLF_E2E_SHOTS:-/tmp}" node e2e/run.mjs
   ) || rc=$?
   kill "$pid" 2>/dev/null || true

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qlf.notify_settings import NotifySettings, read_notify
 from qlf.paths import MAPPING_DIR, REPO_DIR
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
@@ -57,6 +58,7 @@ class Env:
     disk_warn_pct: float = 90.0  # a disk fuller than this raises a WARNING alert
     disk_alarm_pct: float = 97.0  # ... and than this an ALARM
     channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
+    notify: NotifySettings = field(default_factory=NotifySettings)  # unacknowledged ALARMs
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -87,6 +89,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_warn_pct=float(environ.get("QLF_DISK_WARN", 90)),
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
+        notify=read_notify(environ),
     )
 
 

@@ -1,6 +1,7 @@
 // End-to-end checks in a real browser (Debian's chromium through playwright-core) against a
 // running `qlf serve` seeded with one processed exposure. Environment: QLF_E2E_URL, QLF_E2E_OPERATOR,
-// QLF_E2E_VIEWER ("name:password"), QLF_E2E_PROCESS (a process id), QLF_E2E_SHOTS (screenshot dir).
+// QLF_E2E_VIEWER, QLF_E2E_ADMIN ("name:password"; the admin is optional), QLF_E2E_PROCESS (a process
+// id), QLF_E2E_SHOTS (screenshot dir).
 import { readFile } from 'node:fs/promises';
 
 import { chromium } from 'playwright-core';
@@ -8,6 +9,7 @@ import { chromium } from 'playwright-core';
 const base = process.env.QLF_E2E_URL ?? 'http://127.0.0.1:8000';
 const [operator, operatorPw] = (process.env.QLF_E2E_OPERATOR ?? 'otto:operator-pass').split(':');
 const [viewer, viewerPw] = (process.env.QLF_E2E_VIEWER ?? 'vera:viewer-pass').split(':');
+const [admin, adminPw] = (process.env.QLF_E2E_ADMIN ?? '').split(':');
 const processId = process.env.QLF_E2E_PROCESS ?? '1';
 const shots = process.env.QLF_E2E_SHOTS ?? '/tmp';
 const executablePath = process.env.QLF_CHROMIUM ?? '/usr/bin/chromium';
@@ -115,6 +117,42 @@ async function checkNightSummary(page) {
 
 // Alarms & masks (issue 11, part A): an operator masks the known-bad camera r3 (ALARM in the
 // seed); the Monitor then shows r3 without its alarm, and the mask is listed and audited.
+// Alarm runbooks (issue 21): the drill-down shows the chosen metric's runbook; an admin edits it in
+// place (a new version with a note), the Runbooks screen lists that version, a viewer reads it.
+async function checkRunbooks(adminPage, viewerPage) {
+  const contact = `Night support, e2e ${Date.now()}`;
+  await check('an admin edits the runbook of the drill-down metric in place', async () => {
+    await adminPage.goto(`${base}/qa/${processId}`);
+    await adminPage.locator('path.petal[data-camera="r3"]').click();
+    const runbook = adminPage
+      .getByRole('region', { name: 'Camera r3' })
+      .getByRole('region', { name: 'Runbook NOISE_AMP' });
+    await runbook.getByText('Whom to call').waitFor();
+    await runbook.getByRole('button', { name: 'edit' }).click();
+    await runbook.getByLabel('Whom to call').fill(contact);
+    await runbook.getByLabel('Note (why it changed)').fill('e2e phone');
+    await runbook.getByRole('button', { name: 'Save new version' }).click();
+    await runbook.getByText(contact).waitFor();
+    await runbook.getByText(/version \d{4}-\d\d-\d\d\+db\d+ · \w+ · .* · “e2e phone”/).waitFor();
+    await adminPage.screenshot({ path: `${shots}/qlf-runbook-drilldown.png`, fullPage: true });
+  });
+  await check(
+    'the Runbooks screen lists the new version; a viewer reads it, cannot edit',
+    async () => {
+      await adminPage.goto(`${base}/runbooks`);
+      const row = adminPage.getByRole('row', { name: /NOISE_AMP default .*\+db\d+ / });
+      await row.waitFor();
+      await viewerPage.goto(`${base}/runbooks?key=NOISE_AMP&scope=default`);
+      const runbook = viewerPage.getByRole('region', { name: 'Runbook NOISE_AMP' });
+      await runbook.getByText(contact).waitFor();
+      await runbook.getByRole('button', { name: /history \(2\)/ }).click();
+      await runbook.getByRole('list', { name: 'Versions of the runbook NOISE_AMP' }).waitFor();
+      assert((await runbook.getByRole('button', { name: 'edit' }).count()) === 0, 'viewer edits');
+      await viewerPage.screenshot({ path: `${shots}/qlf-runbooks.png` });
+    },
+  );
+}
+
 async function checkMaskCamera(page) {
   await check(
     'an operator masks camera r3: it leaves ALARM, the mask is listed and audited',
@@ -221,6 +259,8 @@ try {
     const reset = await view.getByRole('button', { name: /Reset/ }).count();
     assert(start === 0 && reset === 0, 'viewer has control buttons');
   });
+
+  if (admin) await checkRunbooks(await signIn(browser, admin, adminPw), view);
 } finally {
   await browser.close();
 }

@@ -58,10 +58,12 @@ class PipelineDaemon:
         publisher=None,
         job_function: str = DEFAULT_JOB,
         autostart: bool = True,
+        notifier=None,
     ):
         setup_django()
         from qlf.dashboard.events import EventPublisher
         from qlf.dashboard.services.disk_alerts import DiskWatch  # these need Django configured
+        from qlf.dashboard.services.notifications import Notifier
         from qlf.pipeline.scheduler import Scheduler
 
         self.config = config or read_config()
@@ -72,6 +74,7 @@ class PipelineDaemon:
         self.disk_watch = DiskWatch(
             self.publisher, paths=[self.config.data_dir, self.config.scratch_dir]
         )
+        self.notifier = notifier or Notifier()  # unacknowledged ALARMs, off site if configured
         self.autostart = autostart
         self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
         self._halt = threading.Event()
@@ -146,6 +149,7 @@ class PipelineDaemon:
                     self.scheduler.recover()
                     self._halt.wait(_ERROR_PAUSE_S)
                     busy = False
+                self.notifier.poll()  # never raises
                 self._status = self.scheduler.status()
                 if until is not None and until():
                     return
@@ -183,6 +187,7 @@ class PipelineDaemon:
             self._thread.join(30)
             self._thread = None
         self.scheduler.executor.shutdown()
+        self.notifier.close()
         self._fail_waiting_commands()
         if hasattr(self.publisher, "close"):
             self.publisher.close()

@@ -226,6 +226,7 @@ class Scheduler:
                         "camera": "",
                         "expid": raw.expid,
                         "text": f"exposure {raw.expid} cannot be read: {message}",
+                        "metrics": ["EXPOSURE_UNREADABLE"],
                     },
                 )
                 continue
@@ -374,7 +375,8 @@ class Scheduler:
         )  # fmt: skip
         if qa.get("ERROR"):  # the camera could not be processed: as loud as a dead worker
             text = f"{camera} of {active.expid} failed: {qa['ERROR']}"
-            alert = {"level": "ALARM", "camera": camera, "expid": active.expid, "text": text}
+            alert = {"level": "ALARM", "camera": camera, "expid": active.expid, "text": text,
+                     "metrics": ["CAMERA_FAILED"]}  # fmt: skip
             self._publish("alert", alert)
         if status in _ALERT_LEVELS:
             self._publish(
@@ -384,6 +386,7 @@ class Scheduler:
                     "camera": camera,
                     "expid": active.expid,
                     "text": _alert_text(camera, active.expid, status, grade.keys_at(status)),
+                    "metrics": [k.rpartition("/")[2] for k in grade.keys_at(status)],
                 },
             )
 
@@ -405,7 +408,8 @@ class Scheduler:
             self._publish("job.step", {**base, **failed})
         self._publish("job.log", {**base, "lines": [f"ERROR {error}"]})
         text = f"{job.camera} of {active.expid} failed: {error}"
-        alert = {"level": "ALARM", "camera": job.camera, "expid": active.expid, "text": text}
+        alert = {"level": "ALARM", "camera": job.camera, "expid": active.expid, "text": text,
+                 "metrics": ["CAMERA_FAILED"]}  # fmt: skip
         self._publish("alert", alert)
 
     def _close_if_done(self) -> None:

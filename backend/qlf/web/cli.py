@@ -1,4 +1,5 @@
-"""``qlf serve | ingest | createoperator | manage``: thin wrappers over the dashboard services."""
+"""``qlf serve | ingest | createoperator | notify-test | manage``: thin wrappers over the
+dashboard services."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def add_commands(subparsers) -> None:
     )
     operator.add_argument("--token", action="store_true", help="print the user's API token")
     operator.set_defaults(func=_createoperator)
+
+    notify = subparsers.add_parser(
+        "notify-test", help="send a test message to the configured e-mail and chat webhook"
+    )
+    notify.set_defaults(func=_notify_test)
 
     manage = subparsers.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("args", nargs="...", help="arguments passed to Django")
@@ -147,6 +153,33 @@ def _createoperator(args) -> int:
     if args.token:
         print(user_token(user=user))
     return 0
+
+
+def _notify_test(args) -> int:
+    """One test message per configured channel: 0 if all went, 1 if one failed, 2 if none is
+    configured (nothing leaves the site unless configured)."""
+    _setup()
+    from django.conf import settings
+
+    from qlf.dashboard.services.notify_channels import notify_channels
+
+    channels = notify_channels(settings.QLF["NOTIFY"])
+    if not channels:
+        print("no notification is configured: see docs/configuration.md", file=sys.stderr)
+        return 2
+    failed = 0
+    for name, send in channels.items():
+        try:
+            send("QLF: test notification", _TEST_TEXT)
+        except Exception as exc:  # the reason, whatever the transport raised
+            print(f"{name}: FAILED {type(exc).__name__}: {exc}")
+            failed += 1
+        else:
+            print(f"{name}: sent")
+    return 1 if failed else 0
+
+
+_TEST_TEXT = "A test from `qlf notify-test`: QLF sends ALARMs left unacknowledged here.\n"
 
 
 def _manage(args) -> int:

@@ -171,6 +171,7 @@ QLF = {
     "EMBEDDED_DAEMON": ENV.embedded_daemon,
     "DISK_WARN_PCT": ENV.disk_warn_pct,
     "DISK_ALARM_PCT": ENV.disk_alarm_pct,
+    "NOTIFY": ENV.notify,
 }
 
 LOGGING = {

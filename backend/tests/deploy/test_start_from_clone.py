@@ -39,7 +39,7 @@ def _clean_environment(port: int) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("QLF_", "DJANGO_", "PYTEST_", "VIRTUAL_ENV"))
-        and key not in ("DATABASE_URL", "REDIS_URL")
+        and key not in ("DATABASE_URL", "REDIS_URL", "PYTHONPATH")  # PYTHONPATH: another tree's qlf
     }
     env["QLF_PORT"] = str(port)
     return env

@@ -82,6 +82,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "threshold-list": {"GET": "viewer", "POST": "admin"},
     "threshold-detail": {"GET": "viewer"},
     "threshold-regrade": {"GET": "viewer", "POST": "admin"},
+    # alarm runbooks: viewers read, admins edit (a new version each time)
+    "runbook-list": {"GET": "viewer", "POST": "admin"},
+    "runbook-detail": {"GET": "viewer"},
 }
 
 # Example values of path parameters, by parameter name ("<int:process_id>" → "process_id").
@@ -95,6 +98,7 @@ PATH_EXAMPLES: dict[str, str] = {
     "seq": "1",
     "mask_id": "1",
     "version": "2026-01-01",
+    "key": "NOISE_AMP",
 }
 
 # The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.

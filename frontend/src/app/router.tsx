@@ -17,6 +17,7 @@ import { NightSummaryPage } from '@/features/night-summary/components/NightSumma
 import { ObservingHistoryPage } from '@/features/observing-history/components/ObservingHistoryPage';
 import { ProcessingHistoryPage } from '@/features/processing-history/components/ProcessingHistoryPage';
 import { QaLatestRoute, QaOfExposureRoute, QaRoute } from '@/features/qa/components/QaRoutes';
+import { RunbooksPage } from '@/features/runbooks/components/RunbooksPage';
 import { SurveyPage } from '@/features/survey/components/SurveyPage';
 import { ThresholdsPage } from '@/features/thresholds/components/ThresholdsPage';
 import { TrendsPage } from '@/features/trends/components/TrendsPage';
@@ -43,6 +44,7 @@ const routes: RouteObject[] = [
       { path: 'compare', element: <ComparePage /> },
       { path: 'alarms', element: <AlarmsPage /> },
       { path: 'thresholds', element: <ThresholdsPage /> },
+      { path: 'runbooks', element: <RunbooksPage /> },
       { path: '*', element: <p className="muted">No such page.</p> },
     ],
   },

@@ -14,6 +14,7 @@ from qlf.dashboard.api import (
     plots,
     qa,
     reference,
+    runbooks,
     thresholds,
 )
 
@@ -80,4 +81,7 @@ urlpatterns = [
         thresholds.RegradeApi.as_view(),
         name="threshold-regrade",
     ),
+    # alarm runbooks (docs/operations.md)
+    path("runbooks/", runbooks.RunbookListApi.as_view(), name="runbook-list"),
+    path("runbooks/<str:key>/", runbooks.RunbookDetailApi.as_view(), name="runbook-detail"),
 ]

@@ -11,8 +11,10 @@ from qlf.dashboard.models.choices import (
 from qlf.dashboard.models.event import Event
 from qlf.dashboard.models.exposure import Exposure, Fibermap
 from qlf.dashboard.models.metric import Metric, MetricNight
+from qlf.dashboard.models.notifications import Notification
 from qlf.dashboard.models.operations import AlertAck, AuditEntry, Mask
 from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
+from qlf.dashboard.models.runbooks import RunbookVersion
 from qlf.dashboard.models.thresholds import ThresholdVersion
 
 __all__ = [
@@ -27,10 +29,12 @@ __all__ = [
     "Mask",
     "Metric",
     "MetricNight",
+    "Notification",
     "Process",
     "ProcessComment",
     "ProcessStatus",
     "QaStatus",
+    "RunbookVersion",
     "StepRun",
     "StepState",
     "ThresholdVersion",

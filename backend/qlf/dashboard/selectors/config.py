@@ -26,4 +26,17 @@ def config_get() -> dict[str, Any]:
         "specs_dir": str(qlf["SPECS_DIR"]),
         "mapping_dir": str(qlf["MAPPING_DIR"]),
         "time_zone": settings.TIME_ZONE,
+        "notifications": _notifications(qlf.get("NOTIFY")),
+    }
+
+
+def _notifications(notify) -> dict[str, Any]:
+    """Whether unacknowledged ALARMs leave the site, how and when (never an address or URL)."""
+    if notify is None:
+        return {"email": False, "webhook": False}
+    return {
+        "email": notify.email,
+        "webhook": notify.webhook,
+        "after_s": notify.after_s,
+        "max_per_hour": notify.max_per_hour,
     }

@@ -28,8 +28,10 @@ from qlf.dashboard.models import (
     ProcessComment,
     ProcessStatus,
 )
+from qlf.dashboard.selectors.alarms import alert_metrics
 from qlf.dashboard.selectors.drift import metric_nights_recent
 from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
+from qlf.dashboard.selectors.runbooks import runbooks_for
 from qlf.dashboard.services.alert_acks import ack_payload
 
 __all__ = ["KEY_METRICS", "TREND_NIGHTS", "night_list", "night_summary_get"]
@@ -72,7 +74,8 @@ def night_summary_get(*, night: int) -> dict[str, Any]:
         "exposures": _exposure_rows(exposures, processes),
         "latency": _latency(processes),
         "failures": _failures(processes),
-        "alarms": _alarms(expids),
+        "alarms": (alarms := _alarms(expids)),
+        "runbooks": _runbooks(alarms, {e.expid: e.flavor for e in exposures}),
         "comments": _comments(processes),
         "trends": _trends(night),
     }
@@ -165,10 +168,22 @@ def _alarms(expids: list[int]) -> list[dict[str, Any]]:
             "camera": e.payload.get("camera") or "",
             "expid": e.payload.get("expid"),
             "text": e.payload.get("text") or "",
+            "metrics": alert_metrics(e.payload),
             "ack": by_seq.get(e.seq),
         }
         for e in events
     ]
+
+
+def _runbooks(alarms: list[dict[str, Any]], flavors: dict[int, str]) -> list[dict[str, Any]]:
+    """The runbooks in force for the metrics of the night's alarms (one per key and scope)."""
+    wanted = {(key, flavors.get(a["expid"])): None for a in alarms for key in a["metrics"]}
+    found = {}
+    for key, flavor in wanted:  # each key and flavor resolved once, however many alarms
+        for runbook in runbooks_for([key], flavor=flavor):
+            runbook.pop("history", None)
+            found.setdefault((runbook["key"], runbook["scope"]), runbook)
+    return list(found.values())
 
 
 def _comments(processes: list[Process]) -> list[dict[str, Any]]:

@@ -81,6 +81,7 @@ class DiskWatch:
                     "disk": str(path),
                     "percent": round(percent, 1),
                     "text": f"disk of {path} is {percent:.1f} % full",
+                    "metrics": ["DISK_FULL"],
                 }
                 log.warning(alert["text"])
                 self.publisher.publish("alert", alert)

@@ -27,7 +27,12 @@ export type Alarm = {
   camera: string;
   expid: number | null;
   text: string;
+  /** The metric keys it is about (their runbooks), and its exposure's flavor. */
+  metrics?: string[];
+  flavor?: string | null;
   ack: Ack | null;
+  /** E-mail and webhook messages sent about it (an ALARM left unacknowledged). */
+  notified?: { channel: string; status: string; attempts: number; time: string }[];
 };
 
 /** The newest alerts, acknowledged or not: the Monitor matches its alerts to them. */

@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 
+import { AlertRunbooks } from '@/components/runbooks/AlertRunbooks';
 import { AckForm } from '@/components/ui/AckForm';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { config } from '@/config/env';
@@ -12,11 +14,18 @@ function label(a: Alarm): string {
   return `${a.level} ${a.camera || ''} ${a.expid ? `#${a.expid}` : ''}`.replace(/\s+/g, ' ').trim();
 }
 
-/** Alerts of the journal with who acknowledged them; operators acknowledge the open ones. */
+/** Alerts of the journal with who acknowledged them; operators acknowledge the open ones.
+ * `?alert=<seq>` (the link of a notification) selects one: shown, its runbook open. */
 export function AlarmList() {
-  const [state, setState] = useState<AlarmState>('open');
+  const selected = Number(useSearchParams()[0].get('alert')) || null;
+  const [state, setState] = useState<AlarmState>(selected ? 'all' : 'open');
   const alarms = useAlarms(state, Math.max(config.pollMs, 5000));
   const operator = useIsOperator();
+  const selectedRow = useRef<HTMLLIElement>(null);
+  const found = alarms.data?.some((a) => a.seq === selected);
+  useEffect(() => {
+    if (found) selectedRow.current?.scrollIntoView?.({ block: 'center' });
+  }, [found]);
   return (
     <section className="panel" aria-label="Alarms">
       <h2>
@@ -39,10 +48,19 @@ export function AlarmList() {
         {alarms.data?.map((a) => (
           <li
             key={a.seq}
-            className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : ''}`}
+            ref={a.seq === selected ? selectedRow : undefined}
+            aria-current={a.seq === selected || undefined}
+            className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : ''} ${a.seq === selected ? 'alert-selected' : ''}`}
           >
             <span className="muted small">{dateTime(a.time)}</span> <strong>{label(a)}</strong>{' '}
             {a.text}
+            {a.notified?.length ? (
+              <span className="muted small">
+                {' '}
+                · notified:{' '}
+                {a.notified.map((n) => `${n.channel} ${n.status} ${dateTime(n.time)}`).join(', ')}
+              </span>
+            ) : null}
             {a.ack ? (
               <p className="ack">
                 ✓ acknowledged by {a.ack.author} at {dateTime(a.ack.time)}: {a.ack.note}
@@ -50,6 +68,12 @@ export function AlarmList() {
             ) : (
               operator && <AckForm seq={a.seq} label={label(a)} />
             )}
+            <AlertRunbooks
+              metrics={a.metrics}
+              camera={a.camera}
+              flavor={a.flavor}
+              open={a.seq === selected}
+            />
           </li>
         ))}
       </ul>

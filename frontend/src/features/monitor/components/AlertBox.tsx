@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 
+import { AlertRunbooks } from '@/components/runbooks/AlertRunbooks';
 import { AckForm } from '@/components/ui/AckForm';
 import { useIsOperator } from '@/lib/auth';
 import { recentAlarmsOptions, type Ack, type Alarm } from '@/lib/queries/alarms';
@@ -133,6 +134,7 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
                     }}
                   />
                 )}
+                <AlertRunbooks seq={a.seq} camera={a.camera} floating />
               </li>
             );
           })}

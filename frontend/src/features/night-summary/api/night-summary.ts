@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { api, apiUrl } from '@/lib/api-client';
+import type { Runbook } from '@/lib/queries/runbooks';
 import type { QaStatus } from '@/lib/types';
 
 export type NightExposure = {
@@ -61,6 +62,8 @@ export type NightSummary = {
     jobs: { camera: string; failed_step: string; error: string }[];
   }[];
   alarms: NightAlarm[];
+  /** The runbooks in force for the metrics of the night's alarms. */
+  runbooks?: Runbook[];
   comments: { process_id: number; expid: number; author: string; text: string; created: string }[];
   trends: NightTrend[];
 };

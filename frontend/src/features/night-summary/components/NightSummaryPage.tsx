@@ -1,5 +1,6 @@
 import { useNavigate, useParams } from 'react-router';
 
+import { NightRunbooks } from '@/components/runbooks/NightRunbooks';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { QaBadge } from '@/components/ui/QaBadge';
 import { dateTime, night as nightText, seconds } from '@/lib/format';
@@ -172,6 +173,8 @@ function Summary({ summary }: { summary: NightSummary }) {
           </table>
         )}
       </section>
+
+      <NightRunbooks runbooks={summary.runbooks ?? []} />
 
       <section aria-label="Comments">
         <h2>Comments</h2>

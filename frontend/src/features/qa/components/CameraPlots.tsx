@@ -1,15 +1,16 @@
 import { useState } from 'react';
 
+import { RunbookPanel } from '@/components/runbooks/RunbookPanel';
 import type { MappingStep } from '@/lib/types';
 
 import type { QaCamera } from '../api/qa';
 
 import { BokehPlot } from './BokehPlot';
 
-type Props = { processId: number; camera: QaCamera; steps: MappingStep[] };
+type Props = { processId: number; camera: QaCamera; steps: MappingStep[]; flavor?: string };
 
 /** The drill-down plots of one camera: a metric's plot (the worst one first) or the CCD image. */
-export function CameraPlots({ processId, camera, steps }: Props) {
+export function CameraPlots({ processId, camera, steps, flavor }: Props) {
   const metrics = steps.flatMap((s) =>
     (camera.steps[s.name]?.metrics ?? []).map((m) => ({
       key: m.key,
@@ -41,6 +42,9 @@ export function CameraPlots({ processId, camera, steps }: Props) {
         </select>
       </label>
       <BokehPlot key={`${camera.camera}-${choice}`} request={request} />
+      {choice !== 'ccd' && (
+        <RunbookPanel metricKey={choice} camera={camera.camera} flavor={flavor} />
+      )}
     </div>
   );
 }

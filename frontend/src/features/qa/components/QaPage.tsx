@@ -156,6 +156,7 @@ export function QaPage({ processId }: { processId: number }) {
               processId={processId}
               camera={selectedQa}
               steps={shownSteps}
+              flavor={process.flavor}
             />
           )}
           {selectedQa &&
