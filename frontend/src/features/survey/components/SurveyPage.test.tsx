@@ -72,7 +72,7 @@ test('draws the tiles by QA status with counts per flavor and program', async ()
       .getAllByRole('row')
       .slice(1)
       .map((r) => r.textContent),
-  ).toEqual(['9ALARM30045', '7WARNING1502']);
+  ).toEqual(['9✖ ALARM30045', '7▲ WARNING1502']);
 
   fireEvent.keyDown(screen.getByRole('group', { name: /Tiles on the sky/ }), { key: 'ArrowRight' });
   // Tiles in RA order: the first is tile 8.
