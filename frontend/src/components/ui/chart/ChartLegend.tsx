@@ -1,4 +1,4 @@
-import type { ChartSeries } from './PointChart';
+import type { ChartSeries } from './chart-model';
 import { MARKER_LEGEND } from './markers';
 
 /** The series' colours and names, and what the marker shapes mean. */
