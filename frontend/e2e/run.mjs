@@ -44,36 +44,41 @@ async function signIn(browser, user, password) {
 // (filters in the URL) on the seeded night, each must draw the seeded data.
 async function checkAnalysisScreens(page) {
   const night = 'from=2026-11-20&to=2026-11-22';
-  await check('Trend Analysis draws r3 noise per amp with its bands; amp C in ALARM', async () => {
+  await check('Trend Analysis judges each r3 amp against its own REF; amp C in ALARM', async () => {
     await page.goto(`${base}/trends?key=NOISE_AMP&cameras=r3&${night}`);
     const series = page.getByRole('table', { name: 'Series' });
     await series.getByRole('rowheader', { name: 'r3 C' }).waitFor();
     const names = await series.getByRole('rowheader').allTextContents();
     assert(names.map((n) => n.trim()).join() === 'r3 A,r3 B,r3 C,r3 D', `series ${names}`);
-    const alarms = await series
-      .getByRole('row', { name: /r3 C/ })
-      .getByRole('cell')
-      .last()
-      .textContent();
-    assert(alarms === '1', `r3 C has ${alarms} ALARM`);
-    assert((await page.locator('.chart-points .marker').count()) === 4, 'not 4 points');
-    assert((await page.locator('.band-warning rect').count()) === 2, 'no WARNING bands');
+    const cells = (amp) =>
+      series.getByRole('row', { name: new RegExp(`r3 ${amp}`) }).getByRole('cell');
+    const alarms = await cells('C').last().textContent();
+    assert(alarms === '2', `r3 C has ${alarms} ALARM`); // exposures 3 and 4
+    for (const amp of ['A', 'B', 'D']) {
+      const n = await cells(amp).last().textContent();
+      assert(n === '0', `r3 ${amp} has ${n} ALARM`);
+    }
+    const chart = page.getByRole('img', { name: 'NOISE_AMP over time' });
+    assert((await chart.getAttribute('data-points')) === '12', 'not 12 points');
+    await chart.locator('canvas').first().waitFor();
+    // the amps' REFs differ (calibration read noise): each drawn from its own REF (issue 16)
     await page
       .getByLabel('Bands')
-      .getByText(/REF .* NORMAL .* WARNING/)
+      .getByText(/distance from its own REF/)
       .waitFor();
+    // the x axis fits the data: the night's exposures, not 3 columns of a 3-day window
+    const box = await chart.locator('.u-over').boundingBox();
+    assert(box && box.width > 600, `plot ${box?.width} px wide`);
     await page.screenshot({ path: `${shots}/qlf-trends.png`, fullPage: true });
   });
   await check('Observing Conditions plots the exposure r3 measured', async () => {
     await page.goto(`${base}/conditions?camera=r3&${night}`);
-    await page.getByText('1 exposure measured by r3.').waitFor();
+    await page.getByText('3 exposures measured by r3.').waitFor();
     const airmass = page.getByRole('img', { name: 'Airmass over time' });
-    assert((await airmass.locator('.marker').count()) === 1, 'no airmass point');
+    assert((await airmass.getAttribute('data-points')) === '3', 'not 3 airmass points');
+    await airmass.locator('canvas').first().waitFor();
     await page.getByRole('img', { name: /SKYCONT.* over time/ }).waitFor();
-    await page
-      .getByLabel('Fit')
-      .getByText(/needs two exposures/)
-      .waitFor();
+    await page.getByLabel('Fit').getByText(/N = 3/).waitFor();
     await page.screenshot({ path: `${shots}/qlf-conditions.png`, fullPage: true });
   });
   await check('Survey Report places tile 1042 on the sky with its QA', async () => {
@@ -83,7 +88,7 @@ async function checkAnalysisScreens(page) {
     const status = await tile.getAttribute('data-status');
     assert(status === 'ALARM', `tile 1042 is ${status}`);
     const flavors = page.getByRole('table', { name: 'Exposures per flavor' });
-    await flavors.getByRole('row', { name: 'science 1' }).waitFor();
+    await flavors.getByRole('row', { name: 'science 3' }).waitFor();
     await page.screenshot({ path: `${shots}/qlf-survey.png`, fullPage: true });
   });
 }
@@ -113,6 +118,73 @@ async function checkNightSummary(page) {
   });
 }
 
+// Open alarms (issue 16): the embedded daemon processed exposure 4 (ALARM r3, WARNING b5) then a
+// clean exposure 5. The Monitor shows exposure 5, yet the open alarms of 4 stay in its alert box
+// across reloads until acknowledged, and every page counts them.
+async function checkOpenAlarms(page) {
+  await check('open alarms of an earlier exposure stay on the Monitor after a reload', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    for (let i = 0; i < 240; i++) {
+      const recent = await page.evaluate(async () =>
+        (await fetch('/api/processes/recent/')).json(),
+      );
+      if (recent.some((p) => p.expid === 5 && p.status === 'done')) break;
+      await page.waitForTimeout(1000);
+    }
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: /exposure #5/ }).waitFor();
+    const alerts = page.getByRole('region', { name: 'Alerts' });
+    const r3 = alerts.locator('li.alert-flash', { hasText: 'r3 #4' });
+    await r3.waitFor();
+    await page.reload();
+    await r3.waitFor();
+    await alerts.locator('li', { hasText: 'b5 #4' }).waitFor();
+    const badge = page.getByRole('link', { name: /\d+ open alarms: \d+ ALARM/ });
+    await badge.waitFor();
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: `${shots}/qlf-monitor-alarms.png`, fullPage: true });
+    await page.goto(`${base}/thresholds`);
+    await badge.waitFor(); // on every page
+  });
+}
+
+// Thresholds (issue 16): each metric's REF and ranges in force, and the page fits the window.
+async function checkThresholds(page) {
+  await check(
+    'the Thresholds page lists REF and ranges in force, no wider than 1440 px',
+    async () => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto(`${base}/thresholds`);
+      const table = page.getByRole('table', { name: 'Metric thresholds' });
+      const noise = table.getByRole('row', { name: /NOISE_AMP/ }).first();
+      await noise.waitFor();
+      const text = await noise.textContent();
+      assert(text.includes('readnoise (calibration)') && text.includes('+1.5'), text);
+      const width = await page.evaluate(() => globalThis.document.documentElement.scrollWidth);
+      assert(width <= 1440, `the page is ${width} px wide`);
+      await page.screenshot({ path: `${shots}/qlf-thresholds.png`, fullPage: true });
+    },
+  );
+}
+
+// Reset (issue 16): the confirmation says what it deletes; the Monitor forgets at once.
+async function checkReset(page) {
+  await check('Reset asks with counts, then clears the Monitor at once', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: /exposure #5/ }).waitFor();
+    await page.getByRole('button', { name: /Reset/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/Reset deletes 3 processes of 3 exposures .* open alarms/).waitFor();
+    const said = await dialog.textContent();
+    assert(!said.includes('confirm=True'), said);
+    await dialog.getByRole('button', { name: 'Delete and reset' }).click();
+    const t0 = Date.now();
+    await page.getByText('No exposure processed yet.').waitFor({ timeout: 5000 });
+    await page.getByText('No open WARNING or ALARM.').waitFor({ timeout: 5000 });
+    assert(Date.now() - t0 < 5000, 'the Monitor kept the old exposure');
+  });
+}
+
 // Alarms & masks (issue 11, part A): an operator masks the known-bad camera r3 (ALARM in the
 // seed); the Monitor then shows r3 without its alarm, and the mask is listed and audited.
 async function checkMaskCamera(page) {
@@ -130,7 +202,7 @@ async function checkMaskCamera(page) {
       await page.getByRole('table', { name: 'Audit entries' }).getByText('mask.create').waitFor();
       await page.screenshot({ path: `${shots}/qlf-alarms.png`, fullPage: true });
       await page.getByRole('link', { name: 'Monitor' }).click();
-      await page.getByRole('gridcell', { name: /^r3: done, NORMAL/ }).waitFor();
+      await page.getByRole('gridcell', { name: /^r3: done, NORMAL/ }).waitFor(); // exposure 5
       const qa = await page.evaluate(
         async (id) => (await fetch(`/api/processes/${id}/qa/?camera=r3`)).json(),
         processId,
@@ -160,11 +232,13 @@ try {
     await op.getByRole('button', { name: /Start/ }).waitFor();
     await op.getByRole('button', { name: /Reset/ }).waitFor();
   });
+  await checkOpenAlarms(op);
   await check('the Monitor shows the 30 cameras with QA colours', async () => {
+    await op.setViewportSize({ width: 1440, height: 900 });
     await op.locator('.camera.qa-normal').first().waitFor();
     const cameras = await op.locator('.camera').count();
     assert(cameras === 30, `${cameras} cameras`);
-    await op.getByRole('gridcell', { name: /^r3: done, ALARM/ }).click();
+    await op.getByRole('gridcell', { name: /^r3: done/ }).click();
     await op.getByRole('heading', { name: 'Log of r3' }).waitFor();
     await op.waitForTimeout(500);
     await op.screenshot({ path: `${shots}/qlf-monitor.png`, fullPage: true });
@@ -180,6 +254,9 @@ try {
     await op.locator('path.petal.qa-normal').first().waitFor();
     const alarm = await op.locator('path.petal[data-camera="r3"]').getAttribute('class');
     assert(alarm.includes('qa-alarm'), `r3 petal is ${alarm}`);
+    // the grade explained where it appears (issue 16): value against REF and its range
+    const why = await op.locator('path.petal[data-camera="r3"]').getAttribute('aria-label');
+    assert(/NOISE_AMP ALARM: C .* from REF .* outside WARNING/.test(why), why);
     const normal = await op.locator('path.petal.qa-normal').count();
     assert(normal >= 20, `${normal} NORMAL petals`);
     await op.locator('path.petal[data-camera="b5"]').hover();
@@ -187,8 +264,14 @@ try {
     await op.locator('path.petal[data-camera="r3"]').click();
     await op.getByRole('region', { name: 'Camera r3' }).waitFor();
   });
-  await check('the drill-down draws the worst metric Bokeh plot', async () => {
+  await check('the drill-down draws dark Bokeh plots side by side, the table once', async () => {
     const region = op.getByRole('region', { name: 'Camera r3' });
+    const cells = region.locator('.plot-cell');
+    await cells.nth(1).waitFor();
+    const [a, b] = [await cells.nth(0).boundingBox(), await cells.nth(1).boundingBox()];
+    assert(Math.abs(a.y - b.y) < 2 && b.x > a.x + a.width - 1, 'plots not side by side');
+    const tables = await op.getByRole('table', { name: 'Metrics of CHECK_CCDs' }).count();
+    assert(tables === 1, `${tables} metric tables of CHECK_CCDs`);
     await region
       .locator('.bokeh-plot [data-root-id], .bokeh-plot .bk-Figure, .bokeh-plot canvas')
       .first()
@@ -211,6 +294,8 @@ try {
 
   await checkNightSummary(op);
 
+  await checkThresholds(op);
+
   await checkMaskCamera(op);
 
   const view = await signIn(browser, viewer, viewerPw);
@@ -221,6 +306,7 @@ try {
     const reset = await view.getByRole('button', { name: /Reset/ }).count();
     assert(start === 0 && reset === 0, 'viewer has control buttons');
   });
+  await checkReset(op); // last: it deletes what the checks above read
 } finally {
   await browser.close();
 }

@@ -12,7 +12,7 @@ import {
   type ChartSeries,
   type FlatPoint,
 } from './chart-model';
-import { drawMarker } from './markers';
+import { MARKER_LEGEND, drawMarker } from './markers';
 
 export type { ChartBand, ChartLine, ChartPoint, ChartSeries } from './chart-model';
 
@@ -27,6 +27,8 @@ type Props = {
   /** Values the y axis must show (e.g. the WARNING limits). The x axis fits the data. */
   yInclude?: number[];
   height?: number;
+  /** Say how to zoom under the chart (once per page is enough). */
+  hint?: boolean;
 };
 
 const NONE: number[] = [];
@@ -56,7 +58,7 @@ function canDraw(): boolean {
  */
 export function Chart(props: Props) {
   const { label, xLabel, yLabel, xKind, series, bands = [], lines = [] } = props;
-  const { yInclude = NONE, height = 300 } = props;
+  const { yInclude = NONE, height = 300, hint = true } = props;
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [active, setActive] = useState<number | null>(null);
@@ -82,13 +84,15 @@ export function Chart(props: Props) {
     const opts: uPlot.Options = {
       width: Math.max(300, element.clientWidth),
       height,
+      // times are UTC whatever the browser's zone (the night is in UTC)
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: {
         x: { time: xKind === 'time', range: (_u, lo, hi) => (lo === hi ? [x0, x1] : [lo, hi]) },
         y: { range: () => [y0, y1] }, // zooming in time keeps the bands and every value in view
       },
       axes: [
-        axis(xLabel, xKind === 'time'),
-        { ...axis(yLabel, false), size: 70, values: (_u, ticks) => ticks.map(short) },
+        { ...axis(xLabel, xKind === 'time'), ...(xKind === 'time' ? { values: timeTicks } : {}) },
+        { ...axis(yLabel, false), size: 70, space: 24 },
       ],
       series: [
         { label: xKind === 'time' ? 'time (UTC)' : xLabel, value: xValue(xKind) },
@@ -168,9 +172,18 @@ export function Chart(props: Props) {
           <strong>{current.series.name}</strong> {current.tip.join(' · ')}
         </div>
       )}
-      <figcaption className="muted small">
-        Drag to zoom, wheel to zoom around the pointer, double-click to see everything.
-      </figcaption>
+      {flat.some((p) => p.status) && (
+        <ul className="chart-shapes muted small" aria-label="Marker shapes">
+          {MARKER_LEGEND.map(([status, text]) => (
+            <li key={status}>{text}</li>
+          ))}
+        </ul>
+      )}
+      {hint && (
+        <figcaption className="muted small">
+          Drag to zoom, wheel to zoom around the pointer, double-click to see everything.
+        </figcaption>
+      )}
       <p className="sr-only">{pointsSummary(flat)}</p>
       <ChartAnnouncer text={current ? [current.series.name, ...current.tip].join(', ') : ''} />
     </figure>
@@ -194,6 +207,18 @@ function short(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
   return String(Number(v.toPrecision(4)));
+}
+
+/** Time ticks in UTC, 24 h: hours within a night, dates (and hours) over longer spans. */
+function timeTicks(u: uPlot, ticks: number[]): string[] {
+  const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
+  return ticks.map((t) => {
+    const iso = new Date(t * 1000).toISOString(); // 2026-11-22T03:19:00.000Z
+    if (span <= 36 * 3600) return iso.slice(11, 16);
+    if (span <= 5 * 86400) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+    if (span <= 200 * 86400) return iso.slice(5, 10);
+    return iso.slice(0, 10);
+  });
 }
 
 function xValue(kind: 'time' | 'linear') {

@@ -158,6 +158,7 @@ function TimeSeries({ data, quantity }: { data: Conditions; quantity: Quantity }
       xKind="time"
       series={series}
       height={190}
+      hint={quantity === 'airmass'}
     />
   );
 }

@@ -14,9 +14,22 @@ import {
   type ThresholdVersion,
 } from '../api/thresholds';
 
-import { parseRef, rangeOf, rangeText, refSummary, refText, tonight } from './threshold-entry';
+import {
+  isPair,
+  parseRef,
+  rangeOf,
+  rangeText,
+  refSummary,
+  refText,
+  tonight,
+} from './threshold-entry';
 
 type Row = { key: string; selector: string; entry: ThresholdEntry };
+
+/** An edit sets one pair per range; entries with a range per arm are changed in the files. */
+const editable = (entry: ThresholdEntry) => isPair(entry.NORMAL_RANGE) && isPair(entry.WARN_RANGE);
+
+const pair = (range: ThresholdEntry['NORMAL_RANGE']) => (isPair(range) ? range : [NaN, NaN]);
 
 /** Every metric's REF and ranges in the version in force; admins edit an entry in place
  * (saved as a new version from a night on, with a reason — docs/operations.md). */
@@ -90,6 +103,12 @@ export function InForceTable({ version }: { version: ThresholdVersion }) {
                         aria-label={`Edit ${id}`}
                         onClick={() => setEditing(editing === id ? null : id)}
                         aria-expanded={editing === id}
+                        disabled={!editable(row.entry)}
+                        title={
+                          editable(row.entry)
+                            ? undefined
+                            : 'ranges per arm: change them in the specs file (docs/operations.md)'
+                        }
                       >
                         edit
                       </button>
@@ -123,10 +142,10 @@ function EntryEditor({ row, onDone }: { row: Row; onDone: (version: string) => v
   const create = useCreateThreshold();
   const [form, setForm] = useState({
     ref: refText(row.entry.REF),
-    nlo: String(row.entry.NORMAL_RANGE[0]),
-    nhi: String(row.entry.NORMAL_RANGE[1]),
-    wlo: String(row.entry.WARN_RANGE[0]),
-    whi: String(row.entry.WARN_RANGE[1]),
+    nlo: String(pair(row.entry.NORMAL_RANGE)[0]),
+    nhi: String(pair(row.entry.NORMAL_RANGE)[1]),
+    wlo: String(pair(row.entry.WARN_RANGE)[0]),
+    whi: String(pair(row.entry.WARN_RANGE)[1]),
     night: String(tonight()),
     reason: '',
   });

@@ -6,7 +6,7 @@ import { NightInput } from '@/components/ui/NightInput';
 
 import { useCreateThreshold, useThresholdDetail } from '../api/thresholds';
 
-import { parseRef, rangeOf as range, refSummary, refText } from './threshold-entry';
+import { isPair, parseRef, rangeOf as range, refSummary, refText } from './threshold-entry';
 
 const SELECTORS = [
   'default',
@@ -48,10 +48,11 @@ export function ThresholdForm({ current }: { current: string | undefined }) {
       selector,
       ...(e && {
         ref: refText(e.REF),
-        nlo: String(e.NORMAL_RANGE[0]),
-        nhi: String(e.NORMAL_RANGE[1]),
-        wlo: String(e.WARN_RANGE[0]),
-        whi: String(e.WARN_RANGE[1]),
+        ...(isPair(e.NORMAL_RANGE) && {
+          nlo: String(e.NORMAL_RANGE[0]),
+          nhi: String(e.NORMAL_RANGE[1]),
+        }),
+        ...(isPair(e.WARN_RANGE) && { wlo: String(e.WARN_RANGE[0]), whi: String(e.WARN_RANGE[1]) }),
       }),
     });
   };

@@ -1,5 +1,7 @@
 import { num } from '@/lib/format';
 
+import type { ThresholdRange } from '@/lib/queries/thresholds';
+
 import type { ThresholdEntry, ThresholdVersion } from '../api/thresholds';
 
 /** REF as typed: `calib:bias`, a number, or JSON (a list, or an object by camera/arm/label). */
@@ -16,33 +18,48 @@ export function refText(ref: unknown): string {
 
 export const rangeOf = (low: string, high: string) => [Number(low), Number(high)];
 
-/** A REF in a few words, never wider than a table cell: a number, the calibration it comes
- * from, a short list, or how many values per camera / arm / class with their span. */
-export function refSummary(ref: unknown): string {
-  if (typeof ref === 'number') return num(ref, 3);
-  if (typeof ref === 'string')
-    return ref.startsWith('calib:') ? `${ref.slice(6)} (calibration)` : ref;
-  const values = Array.isArray(ref)
-    ? ref
-    : ref && typeof ref === 'object'
-      ? Object.values(ref as Record<string, unknown>)
-      : [];
-  const numbers = values.filter((v): v is number => typeof v === 'number');
-  if (Array.isArray(ref) && ref.length <= 4) return `[${numbers.map((v) => num(v, 3)).join(', ')}]`;
-  if (!Array.isArray(ref) && ref && typeof ref === 'object' && values.length <= 4)
-    return Object.entries(ref as Record<string, unknown>)
-      .map(([k, v]) => `${k} ${typeof v === 'number' ? num(v, 3) : String(v)}`)
-      .join(', ');
-  if (!numbers.length) return `${values.length} values`;
-  const by = Array.isArray(ref) ? 'per element' : 'per camera / arm / class';
-  return `${values.length} values ${by}, ${num(Math.min(...numbers), 3)} … ${num(Math.max(...numbers), 3)}`;
+/** Every number of a REF (nested lists and objects), and how it is keyed. */
+function numbersOf(ref: unknown): number[] {
+  if (typeof ref === 'number') return [ref];
+  if (Array.isArray(ref)) return ref.flatMap(numbersOf);
+  if (ref && typeof ref === 'object') return Object.values(ref).flatMap(numbersOf);
+  return [];
 }
 
-/** A range around REF: `−40 … +40`. */
-export function rangeText(range: number[] | null | undefined): string {
-  if (!range || range.length !== 2) return '—';
-  const signed = (v: number) => `${v > 0 ? '+' : ''}${num(v, 3)}`;
-  return `${signed(range[0]!)} … ${signed(range[1]!)}`;
+function keyed(ref: unknown): string {
+  if (Array.isArray(ref)) return `[${ref.map(keyed).join(', ')}]`;
+  if (ref && typeof ref === 'object')
+    return Object.entries(ref as Record<string, unknown>)
+      .map(([k, v]) => `${k} ${keyed(v)}`)
+      .join(', ');
+  return typeof ref === 'number' ? num(ref, 3) : String(ref);
+}
+
+/** A REF in a few words, never wider than a table cell: a number, the calibration it comes
+ * from, a few keyed values, or how many values with their span. */
+export function refSummary(ref: unknown): string {
+  if (typeof ref === 'string')
+    return ref.startsWith('calib:') ? `${ref.slice(6)} (calibration)` : ref;
+  const numbers = numbersOf(ref);
+  if (numbers.length <= 4) return keyed(ref);
+  const by = Array.isArray(ref) ? 'per element' : 'by arm / camera / class';
+  return `${numbers.length} values ${by}, ${num(Math.min(...numbers), 3)} … ${num(Math.max(...numbers), 3)}`;
+}
+
+/** Whether a range is one pair (what an edit sets), not a pair per arm or camera. */
+export function isPair(range: ThresholdRange | null | undefined): range is number[] {
+  return Array.isArray(range) && range.length === 2;
+}
+
+/** A range around REF: `−40 … +40`, or one per arm / camera. */
+export function rangeText(range: ThresholdRange | null | undefined): string {
+  const signed = (v: number | undefined) => `${(v ?? 0) > 0 ? '+' : ''}${num(v ?? null, 3)}`;
+  if (isPair(range)) return `${signed(range[0])} … ${signed(range[1])}`;
+  if (range && !Array.isArray(range))
+    return Object.entries(range)
+      .map(([k, r]) => `${k} ${signed(r[0])} … ${signed(r[1])}`)
+      .join(', ');
+  return '—';
 }
 
 export function entryText(e: ThresholdEntry | null | undefined): string {

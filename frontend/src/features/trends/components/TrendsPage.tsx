@@ -1,7 +1,6 @@
 import { CameraPicker } from '@/components/ui/CameraPicker';
 import { DateRange, daysAgo } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
-import { ChartLegend } from '@/components/ui/chart/ChartLegend';
 import { Chart, type ChartLine } from '@/components/ui/chart/Chart';
 import { sig } from '@/lib/format';
 import { useQlMapping } from '@/lib/queries/mapping';
@@ -204,7 +203,6 @@ export function TrendsPage() {
             lines={refLine}
             yInclude={band ? band.warn : []}
           />
-          <ChartLegend series={series} />
           <BandCaption band={band} delta={delta} shared={shared} rangesShared={rangesShared} />
           <SummaryTable summary={summary} />
         </section>
