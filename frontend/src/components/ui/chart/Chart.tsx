@@ -62,6 +62,7 @@ export function Chart(props: Props) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [active, setActive] = useState<number | null>(null);
+  const [hovered, setHovered] = useState<FlatPoint | null>(null);
   const scale = xKind === 'time' ? 1000 : 1; // uPlot's time axis counts seconds
 
   const model = useMemo(() => {
@@ -81,6 +82,7 @@ export function Chart(props: Props) {
     const [x0, x1] = xRange(xs, xKind);
     const [y0, y1] = yRange(ys, yInclude);
     const graded = model.flat.filter((p) => p.status && p.status !== 'NORMAL');
+    const at = new Map(model.flat.map((p) => [`${p.row}:${p.column}`, p]));
     const opts: uPlot.Options = {
       width: Math.max(300, element.clientWidth),
       height,
@@ -111,6 +113,8 @@ export function Chart(props: Props) {
       hooks: {
         drawClear: [(u) => drawBands(u, bands)],
         draw: [(u) => drawExtras(u, graded, model.lines)],
+        // the point under the pointer: its exposure, value and grade under the chart
+        setCursor: [(u) => setHovered(nearest(u, at, model.series.length))],
       },
       plugins: [wheelZoom()],
     };
@@ -131,6 +135,7 @@ export function Chart(props: Props) {
 
   const flat = model.flat;
   const current: FlatPoint | null = active === null ? null : (flat[active] ?? null);
+  const shown = current ?? hovered;
   useEffect(() => {
     const u = plot.current;
     if (!u || !current) return;
@@ -167,11 +172,15 @@ export function Chart(props: Props) {
       >
         <div ref={host} role="img" aria-label={label} data-points={flat.length} />
       </div>
-      {current && (
-        <div className="chart-readout" aria-hidden="true">
-          <strong>{current.series.name}</strong> {current.tip.join(' · ')}
-        </div>
-      )}
+      <div className="chart-readout" aria-hidden="true">
+        {shown ? (
+          <>
+            <strong>{shown.series.name}</strong> {shown.tip.join(' · ')}
+          </>
+        ) : (
+          '\u00a0'
+        )}
+      </div>
       {flat.some((p) => p.status) && (
         <ul className="chart-shapes muted small" aria-label="Marker shapes">
           {MARKER_LEGEND.map(([status, text]) => (
@@ -188,6 +197,21 @@ export function Chart(props: Props) {
       <ChartAnnouncer text={current ? [current.series.name, ...current.tip].join(', ') : ''} />
     </figure>
   );
+}
+
+/** The point of row `u.cursor.idx` nearest the pointer vertically, within 30 px. */
+function nearest(u: uPlot, at: Map<string, FlatPoint>, columns: number): FlatPoint | null {
+  const { idx, top } = u.cursor;
+  if (idx == null || top == null || top < 0) return null;
+  let best: FlatPoint | null = null;
+  let distance = 30;
+  for (let column = 0; column < columns; column++) {
+    const p = at.get(`${idx}:${column}`);
+    if (!p || u.series[column + 1]?.show === false) continue;
+    const d = Math.abs(u.valToPos(p.y, 'y') - top);
+    if (d < distance) [best, distance] = [p, d];
+  }
+  return best;
 }
 
 /** How many points, and how many of them are not NORMAL, in words. */
