@@ -167,14 +167,58 @@ async function checkThresholds(page) {
   );
 }
 
+// Reprocess (issue 16): an acknowledged alarm is not raised again by a reprocess finding the same
+// problem, and the reprocess is timed from its own start (not "over budget" since readout).
+async function checkReprocess(page) {
+  await check(
+    'a reprocess raises no duplicate of an acknowledged alarm; timed from its start',
+    async () => {
+      await page.goto(`${base}/`);
+      const alerts = page.getByRole('region', { name: 'Alerts' });
+      await alerts.getByRole('button', { name: 'Acknowledge ALARM r3 #4' }).click();
+      const form = alerts.getByRole('form', { name: 'Acknowledge ALARM r3 #4' });
+      await form.getByLabel('Acknowledgement note').fill('r3 amp C known noisy (e2e)');
+      await form.getByRole('button', { name: 'Acknowledge' }).click();
+      // acknowledged: it leaves the open alarms (the Alarms page keeps it with the note)
+      await alerts.locator('li', { hasText: 'r3 #4' }).waitFor({ state: 'detached' });
+      const answer = await page.evaluate(async () => {
+        const csrf = globalThis.document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? '';
+        const r = await fetch('/api/pipeline/reprocess/', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
+          body: JSON.stringify({ expid: 4 }),
+        });
+        return r.json();
+      });
+      assert(answer.process_id, JSON.stringify(answer));
+      let detail = null;
+      for (let i = 0; i < 240 && detail?.status !== 'done'; i++) {
+        await page.waitForTimeout(500);
+        detail = await page.evaluate(
+          async (id) => (await fetch(`/api/processes/${id}/`)).json(),
+          answer.process_id,
+        );
+      }
+      assert(detail?.status === 'done', `reprocess ${detail?.status}`);
+      assert(
+        detail.readout_to_qa_s < detail.budget_s,
+        `reprocess took ${detail.readout_to_qa_s} s`,
+      );
+      const open = await page.evaluate(async () => (await fetch('/api/alarms/?state=open')).json());
+      const again = open.filter((a) => a.camera === 'r3' && a.expid === 4);
+      assert(again.length === 0, `r3 #4 raised again: ${JSON.stringify(again)}`);
+    },
+  );
+}
+
 // Reset (issue 16): the confirmation says what it deletes; the Monitor forgets at once.
 async function checkReset(page) {
   await check('Reset asks with counts, then clears the Monitor at once', async () => {
     await page.goto(`${base}/`);
-    await page.getByRole('heading', { name: /exposure #5/ }).waitFor();
+    await page.getByRole('heading', { name: /exposure #4/ }).waitFor(); // the reprocess
     await page.getByRole('button', { name: /Reset/ }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByText(/Reset deletes 3 processes of 3 exposures .* open alarms/).waitFor();
+    await dialog.getByText(/Reset deletes 4 processes of 3 exposures .* open alarms/).waitFor();
     const said = await dialog.textContent();
     assert(!said.includes('confirm=True'), said);
     await dialog.getByRole('button', { name: 'Delete and reset' }).click();
@@ -235,6 +279,7 @@ try {
   await checkOpenAlarms(op);
   await check('the Monitor shows the 30 cameras with QA colours', async () => {
     await op.setViewportSize({ width: 1440, height: 900 });
+    await op.goto(`${base}/`);
     await op.locator('.camera.qa-normal').first().waitFor();
     const cameras = await op.locator('.camera').count();
     assert(cameras === 30, `${cameras} cameras`);
@@ -295,6 +340,8 @@ try {
   await checkNightSummary(op);
 
   await checkThresholds(op);
+
+  await checkReprocess(op); // before the mask: r3 must still be in ALARM
 
   await checkMaskCamera(op);
 
