@@ -144,17 +144,19 @@ export function AlertBox({ live, process, onClear, onAcked, pollMs = false }: Pr
                 key={a.id}
                 className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : 'alert-flash'}`}
               >
-                <Grade status={a.level} />{' '}
-                <strong>
-                  {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''}
-                </strong>{' '}
-                {a.text}
-                {a.ack && (
-                  <span className="ack">
-                    {' '}
-                    ✓ {a.ack.author}: {a.ack.note}
-                  </span>
-                )}
+                <span className="alert-text">
+                  <Grade status={a.level} />{' '}
+                  <strong>
+                    {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''}
+                  </strong>{' '}
+                  {a.text}
+                  {a.ack && (
+                    <span className="ack">
+                      {' '}
+                      ✓ {a.ack.author}: {a.ack.note}
+                    </span>
+                  )}
+                </span>
                 {!a.ack && operator && a.seq != null && acking !== a.seq && (
                   <button
                     className="btn small"
