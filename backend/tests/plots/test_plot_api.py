@@ -153,3 +153,9 @@ def test_every_metric_plot_is_dark(viewer_client, ingested):
     assert answer.status_code == 200, answer.json()
     [fig] = _nodes(answer.json(), "Figure")
     assert (fig["background_fill_color"], fig["border_fill_color"]) == (DARK["panel"],) * 2
+
+
+def test_a_process_id_beyond_the_database_is_a_400(viewer_client, ingested):
+    """Schemathesis found a 500: an id too large for a 64-bit integer column."""
+    answer = _get(viewer_client, URL.format("spectra"), process=2**70, camera=CAMERA, fiber=1)
+    assert answer.status_code == 400 and answer.json()["field"] == "process"
