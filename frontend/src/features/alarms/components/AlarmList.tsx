@@ -2,6 +2,7 @@ import { useState } from 'react';
 
 import { AckForm } from '@/components/ui/AckForm';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
+import { Grade } from '@/components/ui/Grade';
 import { config } from '@/config/env';
 import { useIsOperator } from '@/lib/auth';
 import { dateTime } from '@/lib/format';
@@ -41,14 +42,16 @@ export function AlarmList() {
             key={a.seq}
             className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : ''}`}
           >
-            <span className="muted small">{dateTime(a.time)}</span> <strong>{label(a)}</strong>{' '}
-            {a.text}
+            <span className="muted small">{dateTime(a.time)}</span>{' '}
+            <Grade status={a.level === 'ALARM' ? 'ALARM' : 'WARNING'} compact />{' '}
+            <strong>{label(a)}</strong> {a.text}
+            {a.cleared && <span className="muted small"> — cleared by a Reset</span>}
             {a.ack ? (
               <p className="ack">
                 ✓ acknowledged by {a.ack.author} at {dateTime(a.ack.time)}: {a.ack.note}
               </p>
             ) : (
-              operator && <AckForm seq={a.seq} label={label(a)} />
+              operator && !a.cleared && <AckForm seq={a.seq} label={label(a)} />
             )}
           </li>
         ))}
