@@ -33,7 +33,8 @@ __all__ = [
     "new_figure",
 ]
 
-STATUS_COLORS = {"NORMAL": "#2e7d32", "WARNING": "#f9a825", "ALARM": "#c62828", UNKNOWN: "#9e9e9e"}
+#: points by status, bright enough over the bands of the dark theme (UNKNOWN: the UI's violet)
+STATUS_COLORS = {"NORMAL": "#6ee787", "WARNING": "#ffc53d", "ALARM": "#ff5c61", UNKNOWN: "#9d8df1"}
 #: fill of the bands: NORMAL inside, WARNING between NORMAL and WARN (muted, for a dark plot)
 BAND_COLORS = {"NORMAL": "#1f5a33", "WARNING": "#6b5514"}
 #: the reference line and neutral marks, visible on the dark theme (plots/theme.py)
