@@ -40,7 +40,8 @@ qlf_frontend_check() {  # test.sh: lint (eslint + prettier), types, screen tests
 
 # End-to-end: a real browser (Debian's chromium driven by playwright-core) against `qlf serve` on a
 # free port with a temporary SQLite database holding one simulated mini exposure processed by the
-# Quick Look pipeline, a viewer and an operator. Skips (return 0) only when chromium cannot be had.
+# Quick Look pipeline (a second one is processed by the server's embedded daemon, with its live
+# alerts), a viewer and an operator. Skips (return 0) only when chromium cannot be had.
 qlf_frontend_e2e() {
   local chromium="${QLF_CHROMIUM:-$(command -v chromium || true)}"
   if [ -z "$chromium" ]; then
@@ -68,6 +69,15 @@ qlf_frontend_e2e() {
       --calib "$tmp/data/calib" --out "$QLF_SCRATCH_DIR" --specs "$QLF_SPECS_DIR" >/dev/null || true
     "$qlf" manage migrate --no-input >/dev/null
     "$qlf" ingest "$QLF_SCRATCH_DIR" >/dev/null
+    # Exposure 4 (same defects, another tile) waits in the incoming folder: the server's embedded
+    # daemon processes it, so its alerts (ALARM r3, WARNING b5) are journalled like at night ...
+    "$qlf" sim exposure --profile mini --flavor science --expid 4 --night 20261121 --tileid 1043 \
+      --out "$tmp/data" --no-progress --defect high_noise:r3:C:4 --defect bias_jump:b5:A:80 >/dev/null
+    # ... then exposure 5, clean: the open alarms of exposure 4 must stay on the Monitor.
+    "$qlf" sim exposure --profile mini --flavor science --expid 5 --night 20261121 --tileid 1044 \
+      --out "$tmp/data" --no-progress >/dev/null
+    mkdir -p "$QLF_DATA_DIR/20261121"
+    mv "$tmp/data/20261121/00000004" "$tmp/data/20261121/00000005" "$QLF_DATA_DIR/20261121/"
     QLF_E2E_PW=operator-pass "$qlf" createoperator otto --password-env QLF_E2E_PW >/dev/null
     QLF_E2E_PW=viewer-pass "$qlf" createoperator vera --role viewer --password-env QLF_E2E_PW >/dev/null
     DJANGO_SUPERUSER_PASSWORD=admin-pass "$qlf" manage createsuperuser --no-input --username ada \

@@ -98,13 +98,9 @@ class PipelineDaemon:
 
     def reset(self, confirm: bool = False) -> dict[str, Any]:
         """Clear all processing state; only with ``confirm=True`` (the caller asked the user)."""
-        if not confirm:
-            return {
-                "reset": False,
-                "detail": "reset deletes processes, jobs, QA and scratch products: "
-                "call reset(confirm=True) once the operator has confirmed",
-                **self.status(),
-            }
+        if not confirm:  # what it would delete, for the operator to confirm
+            detail = self._call(self.scheduler.reset_preview)
+            return {"reset": False, "detail": detail, **self.status()}
         return self._call(self.scheduler.reset)
 
     def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:

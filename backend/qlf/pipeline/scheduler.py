@@ -29,12 +29,15 @@ from django.db import InterfaceError, OperationalError, close_old_connections, t
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.events import EventPublisher, Publisher
 from qlf.dashboard.models import Exposure, JobStatus, Process
+from qlf.dashboard.selectors.alarms import RESET_EVENT, alert_repeats
 from qlf.dashboard.selectors.thresholds import threshold_get
 from qlf.dashboard.services.exposures import parse_time
 from qlf.dashboard.services.pipeline_state import (
     pipeline_known_expids,
     pipeline_queue,
     pipeline_reset,
+    pipeline_reset_preview,
+    process_is_rerun,
     process_unfinished_jobs,
 )
 from qlf.dashboard.services.processes import process_start
@@ -74,6 +77,7 @@ class _Active:
     jobs: dict[str, _Job] = field(default_factory=dict)
     last_ingest: float | None = None
     withdrawn: bool = False
+    timed_from: float | None = None  # readout to QA counts from here (default: raw_mtime)
 
     def open_jobs(self) -> list[_Job]:
         return [j for j in self.jobs.values() if j.status not in (JobStatus.DONE, JobStatus.FAILED)]
@@ -141,8 +145,19 @@ class Scheduler:
         counts["scratch_removed"] = _clear_scratch(self.config)
         self.discovery = Discovery(self.config.data_dir, settle_s=self.config.settle_s)
         self.last = {}
+        # Every Monitor forgets the exposures and clears the open alarms at once.
+        self._publish(RESET_EVENT, {"processes": counts["processes"], "alarms": counts["alarms"]})
         self._refresh_queue()
         return {"reset": True, **counts, **self.status()}
+
+    def reset_preview(self) -> str:
+        """What a Reset would delete, in words for the operator's confirmation."""
+        counts = ingest.db_retry(pipeline_reset_preview)
+        return (
+            f"Reset deletes {counts['processes']} processes of {counts['exposures']} exposures "
+            "(their QA results and scratch products) and clears "
+            f"{counts['alarms']} open alarms; the pipeline stops."
+        )
 
     def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
         """Queue a new process of ``expid``, graded by ``spec_version`` (default: in force)."""
@@ -219,8 +234,7 @@ class Scheduler:
                 message = getattr(exc, "message", None) or str(exc)
                 log.error("exposure %d not registered: %s", raw.expid, message)
                 self.discovery.reject(raw)
-                self._publish(
-                    "alert",
+                self._alert(
                     {
                         "level": "ALARM",
                         "camera": "",
@@ -262,6 +276,8 @@ class Scheduler:
         active = _Active(
             process.pk, process.exposure_id, process.night, raw, mtime, time.time(), self._attempts
         )
+        if ingest.db_retry(lambda: process_is_rerun(process)) and process.started:
+            active.timed_from = process.started.timestamp()  # a reprocess: from its start
         self.current, self.state = active, "running"
         self.queue = [p.exposure_id for p in waiting[1:]]
         spec = ingest.process_spec(process, _specs_dir(self.config))
@@ -377,10 +393,9 @@ class Scheduler:
             text = f"{camera} of {active.expid} failed: {qa['ERROR']}"
             alert = {"level": "ALARM", "camera": camera, "expid": active.expid, "text": text,
                      "metrics": ["CAMERA_FAILED"]}  # fmt: skip
-            self._publish("alert", alert)
+            self._alert(alert)
         if status in _ALERT_LEVELS:
-            self._publish(
-                "alert",
+            self._alert(
                 {
                     "level": status,
                     "camera": camera,
@@ -410,6 +425,14 @@ class Scheduler:
         text = f"{job.camera} of {active.expid} failed: {error}"
         alert = {"level": "ALARM", "camera": job.camera, "expid": active.expid, "text": text,
                  "metrics": ["CAMERA_FAILED"]}  # fmt: skip
+        self._alert(alert)
+
+    def _alert(self, alert: dict[str, Any]) -> None:
+        """Raise ``alert`` unless it was raised since the last Reset (a reprocess finding the
+        same problem again: its alarm stays acknowledged, or open, once)."""
+        if ingest.db_retry(lambda: alert_repeats(alert)):
+            log.info("alert not raised again: %s", alert["text"])
+            return
         self._publish("alert", alert)
 
     def _close_if_done(self) -> None:
@@ -422,11 +445,8 @@ class Scheduler:
             self._refresh_queue()
             return
         process = ingest.process_close(active.process_id)
-        latency = (
-            active.last_ingest - active.raw_mtime
-            if active.last_ingest and active.raw_mtime
-            else None
-        )
+        timed_from = active.timed_from or active.raw_mtime
+        latency = active.last_ingest - timed_from if active.last_ingest and timed_from else None
         self.last = {
             "expid": active.expid,
             "process_id": active.process_id,

@@ -125,3 +125,21 @@ def test_alarm_api_lists_acknowledges_and_filters(clients):
     assert clients["viewer"].get("/api/alarms/?state=bogus").status_code == 400
     audit = clients["viewer"].get("/api/audit/?action=alert.").json()
     assert [(a["action"], a["author"]) for a in audit] == [("alert.acknowledge", "otto")]
+
+
+def test_open_alarms_are_counted_per_level_until_acknowledged_or_reset(clients, users):
+    """Every page shows the count (issue 16); a Reset clears what is open."""
+    warning, alarm = _alert("b4", "WARNING", 5), _alert("r3", "ALARM", 6)
+    assert clients["viewer"].get("/api/alarms/open/").json() == {
+        "open": 2, "ALARM": 1, "WARNING": 1,
+    }  # fmt: skip
+    alert_acknowledge(seq=alarm.seq, note="seen", user=users["operator"])
+    assert clients["viewer"].get("/api/alarms/open/").json()["open"] == 1
+    Event.objects.create(type="pipeline.reset", payload={}, time=timezone.now())
+    assert clients["viewer"].get("/api/alarms/open/").json()["open"] == 0
+    listed = clients["viewer"].get("/api/alarms/").json()
+    assert [(a["seq"], a["cleared"]) for a in listed] == [(alarm.seq, False), (warning.seq, True)]
+    later = _alert("b4", "WARNING", 5)  # raised again after the Reset: open again
+    assert [a["seq"] for a in clients["viewer"].get("/api/alarms/?state=open").json()] == [
+        later.seq
+    ]

@@ -6,7 +6,7 @@ import time
 
 from qlf.pipeline.executors.job import execute_job
 
-__all__ = ["hanging_r0", "slow", "slow_steps"]
+__all__ = ["failing_r0", "hanging_r0", "slow", "slow_steps"]
 
 
 def slow(spec, emit):
@@ -32,3 +32,10 @@ def slow_steps(spec, emit):
             time.sleep(0.3)
 
     return execute_job(spec, paced)
+
+
+def failing_r0(spec, emit):
+    """r0 fails the same way every time it runs (an ALARM alert); the others run."""
+    if spec["camera"] == "r0":
+        raise RuntimeError("r0 amplifier unreadable")
+    return execute_job(spec, emit)

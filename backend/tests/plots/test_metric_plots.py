@@ -161,6 +161,21 @@ def test_snr_plot_draws_each_class_fit(mini_night):
         assert_allclose(np.interp(22.0, curve["mag"], curve["snr"]), value, rtol=1e-3)
 
 
+def test_snr_bands_stay_visible_on_the_log_axis(mini_night):
+    """Issue 16: a band reaching 0 or below (REF + its low end) vanished on the log axis."""
+    qa = json.loads(json.dumps(mini_night["science"].qa))
+    params = qa["TASKS"]["CHECK_SPECTRA"]["PARAMS"]
+    ref = params["FIDSNR_TGT_REF"]
+    refs = list(ref.values()) if isinstance(ref, dict) else [ref]
+    low = -2 * max(r for r in refs if r is not None)
+    params["FIDSNR_TGT_NORMAL_RANGE"], params["FIDSNR_TGT_WARN_RANGE"] = [low, 1.0], [low, 2.0]
+    values = sources(metric_plot("FIDSNR_TGT", qa))["values"]
+    for name in ("normal", "warn"):
+        lows, highs = floats(values[f"{name}_low"]), floats(values[f"{name}_high"])
+        drawn = ~np.isnan(lows)
+        assert drawn.any() and (lows[drawn] > 0).all() and (lows[drawn] < highs[drawn]).all()
+
+
 def test_unknown_metric_and_missing_metric():
     with pytest.raises(KeyError, match="no QA metric named 'nope'"):
         find_metric("nope")

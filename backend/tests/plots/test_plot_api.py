@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from qlf.quicklook.mapping import load_mapping
 from qlf.quicklook.plots.build import find_metric
+from qlf.quicklook.plots.theme import DARK
 from tests.plots.conftest import CAMERA
 from tests.plots.helpers import floats, served_sources
 
@@ -115,3 +116,46 @@ def test_bokehjs_is_served_locally_at_the_python_version(viewer_client, ingested
 def test_anonymous_sees_no_plots(ingested):
     answer = APIClient().get(URL.format("bias"), {"process": ingested["zero"], "camera": CAMERA})
     assert answer.status_code == 401
+
+
+def _nodes(item: dict, name: str) -> list[dict]:
+    """The attributes of every model called ``name`` in a served ``json_item``."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("name") == name and isinstance(node.get("attributes"), dict):
+                found.append(node["attributes"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(item["doc"])
+    return found
+
+
+def test_ccd_image_keeps_the_chip_aspect_in_the_dark_theme(viewer_client, ingested):
+    """Issue 16: a 300 × 400 chip was stretched to the page's width, on a white card."""
+    answer = _get(viewer_client, URL.format("ccd"), process=ingested["zero"], camera=CAMERA)
+    [fig] = _nodes(answer.json(), "Figure")
+    amps = served_sources(answer.json())["amps"]  # the chip's trimmed size, from its amps
+    ncol, nrow = max(amps["right"]), max(amps["top"])
+    assert fig["frame_width"] / fig["frame_height"] == pytest.approx(ncol / nrow, rel=0.01)
+    assert "sizing_mode" not in fig or fig["sizing_mode"] != "stretch_width"
+    assert fig["background_fill_color"] == DARK["panel"]
+    assert _nodes(answer.json(), "Title")[0]["text_color"] == DARK["text"]
+
+
+def test_every_metric_plot_is_dark(viewer_client, ingested):
+    answer = _get(viewer_client, URL.format("noise"), process=ingested["science"], camera=CAMERA)
+    assert answer.status_code == 200, answer.json()
+    [fig] = _nodes(answer.json(), "Figure")
+    assert (fig["background_fill_color"], fig["border_fill_color"]) == (DARK["panel"],) * 2
+
+
+def test_a_process_id_beyond_the_database_is_a_400(viewer_client, ingested):
+    """Schemathesis found a 500: an id too large for a 64-bit integer column."""
+    answer = _get(viewer_client, URL.format("spectra"), process=2**70, camera=CAMERA, fiber=1)
+    assert answer.status_code == 400 and answer.json()["field"] == "process"

@@ -73,6 +73,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "process-compare": {"GET": "viewer"},
     # alarms & masks: viewers read, operators acknowledge and mask
     "alarm-list": {"GET": "viewer"},
+    "alarm-open": {"GET": "viewer"},
     "alarm-ack": {"POST": "operator"},
     "mask-list": {"GET": "viewer", "POST": "operator"},
     "mask-detail": {"GET": "viewer", "PATCH": "operator"},

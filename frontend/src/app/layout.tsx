@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 
+import { OpenAlarmsBadge } from '@/features/alarms/components/OpenAlarmsBadge';
 import { UserMenu } from '@/features/auth/components/UserMenu';
 
 const LINKS: [string, string][] = [
@@ -29,6 +30,7 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
+        <OpenAlarmsBadge />
         <UserMenu />
       </header>
       <main className="content">

@@ -1,5 +1,8 @@
 /** Shapes of the REST API (docs/api.md) as the screens use them. */
-export type QaStatus = 'NORMAL' | 'WARNING' | 'ALARM';
+/** UNKNOWN: the metric could not be computed (a missing value); its reason says why. */
+export type QaStatus = 'NORMAL' | 'WARNING' | 'ALARM' | 'UNKNOWN';
+/** Why a metric is graded so, by metric KEY (issue 16; absent in older data). */
+export type Reasons = Record<string, string>;
 export type ProcessStatus = 'queued' | 'running' | 'done' | 'failed' | 'aborted';
 
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
@@ -66,6 +69,8 @@ export type Job = {
   error: string;
   failed_step: string;
   steps: StepRun[];
+  /** Why metrics are UNKNOWN (or otherwise graded), by KEY; absent in older data. */
+  reasons?: Reasons | null;
 };
 
 export type ProcessDetail = Process & { exposure: Exposure; jobs: Job[] };

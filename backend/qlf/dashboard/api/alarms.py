@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from qlf.dashboard.api.common import NightField, query
 from qlf.dashboard.permissions import IsOperator, IsViewerReadOperatorWrite
-from qlf.dashboard.selectors.alarms import ALARM_STATES, alarm_list
+from qlf.dashboard.selectors.alarms import ALARM_STATES, alarm_list, alarm_open_count
 from qlf.dashboard.selectors.audit import audit_list
 from qlf.dashboard.selectors.masks import mask_get, mask_list
 from qlf.dashboard.services.alert_acks import ack_payload, alert_acknowledge
@@ -44,6 +44,14 @@ class AlarmListApi(APIView):
     @extend_schema(parameters=[FilterSerializer], responses=list[dict])  # newest first
     def get(self, request):
         return Response(alarm_list(**query(self.FilterSerializer, request)))
+
+
+class AlarmCountApi(APIView):
+    """GET /api/alarms/open/ — how many alerts wait for an acknowledgement, per level."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(alarm_open_count())
 
 
 class AlarmAckApi(APIView):

@@ -10,7 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
-__all__ = ["CsvField", "HistoryPagination", "NightField", "NightRangeMixin", "query"]
+__all__ = ["ID_MAX", "CsvField", "HistoryPagination", "NightField", "NightRangeMixin", "query"]
+
+#: the largest primary key a database holds (64-bit): a larger id is a 400, never a 500
+ID_MAX = 2**63 - 1
 
 
 @extend_schema_field(OpenApiTypes.STR)

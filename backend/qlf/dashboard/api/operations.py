@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qlf.dashboard.api.common import NightField, query
+from qlf.dashboard.api.common import ID_MAX, NightField, query
 from qlf.dashboard.api.qa import CAMERA, KEY
 from qlf.dashboard.selectors.compare import process_compare
 from qlf.dashboard.selectors.drift import DriftConfig, drift_list
@@ -56,8 +56,10 @@ class BacklogApi(APIView):
 
 class CompareApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        a = serializers.IntegerField(min_value=1, help_text="process id")
-        b = serializers.IntegerField(min_value=1, help_text="process id of the same exposure")
+        a = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="process id")
+        b = serializers.IntegerField(
+            min_value=1, max_value=ID_MAX, help_text="process id of the same exposure"
+        )
 
     @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):

@@ -8,14 +8,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qlf.dashboard.api.common import query
+from qlf.dashboard.api.common import ID_MAX, query
 from qlf.dashboard.selectors.plots import plot_ccd, plot_metric, plot_resources, plot_spectrum
 
 CAMERA = r"^[brz]\d\Z"
 
 
 class _CameraFilter(serializers.Serializer):
-    process = serializers.IntegerField(min_value=1, help_text="process id")
+    process = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="process id")
     camera = serializers.RegexField(CAMERA, help_text="e.g. r3")
 
 

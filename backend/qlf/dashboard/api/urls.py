@@ -64,6 +64,7 @@ urlpatterns = [
     path("pipeline/reprocess/", pipeline.PipelineReprocessApi.as_view(), name="pipeline-reprocess"),
     # alarms & masks (docs/operations.md)
     path("alarms/", alarms.AlarmListApi.as_view(), name="alarm-list"),
+    path("alarms/open/", alarms.AlarmCountApi.as_view(), name="alarm-open"),
     path("alarms/<int:seq>/ack/", alarms.AlarmAckApi.as_view(), name="alarm-ack"),
     path("masks/", alarms.MaskListApi.as_view(), name="mask-list"),
     path("masks/<int:mask_id>/", alarms.MaskDetailApi.as_view(), name="mask-detail"),

@@ -1,4 +1,10 @@
-"""Alarms: the ``alert`` events of the journal with their acknowledgements."""
+"""Alarms: the ``alert`` events of the journal with their acknowledgements.
+
+An alert is **open** until an operator acknowledges it, or until a Reset (the ``pipeline.reset``
+event) forgets the processing it was about: it is then **cleared**. An alert repeating one
+already raised since the last Reset (same exposure, camera, level and text: a reprocess finding
+the same thing again) is not raised again (:func:`alert_repeats`).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,41 @@ from qlf.dashboard.models import AlertAck, Event, Exposure
 from qlf.dashboard.selectors.notifications import notifications_by_alert
 from qlf.dashboard.services.alert_acks import ack_payload
 
-__all__ = ["ALARM_STATES", "alarm_list", "alert_metrics"]
+__all__ = [
+    "ALARM_STATES",
+    "RESET_EVENT",
+    "alarm_list",
+    "alarm_open_count",
+    "alert_metrics",
+    "alert_repeats",
+    "last_reset_seq",
+]
 
 ALARM_STATES = ("all", "open", "acknowledged")
+RESET_EVENT = "pipeline.reset"
 _GRADED = re.compile(r": (?:WARNING|ALARM) in ([A-Za-z0-9_/, ]+)$")  # "in CHECK_CCDs/BIAS_AMP"
+
+
+def last_reset_seq() -> int:
+    """The journal's seq of the last Reset, 0 if there was none."""
+    seq = Event.objects.filter(type=RESET_EVENT).order_by("-seq").values_list("seq", flat=True)
+    return seq.first() or 0
+
+
+def _open_alerts():
+    acked = AlertAck.objects.values_list("alert_seq", flat=True)
+    return Event.objects.filter(type="alert", seq__gt=last_reset_seq()).exclude(seq__in=acked)
+
+
+def alarm_open_count() -> dict[str, int]:
+    """How many alerts wait for an acknowledgement, in all and per level (every page shows
+    it): ``{"open": 3, "ALARM": 1, "WARNING": 2}``."""
+    levels = list(_open_alerts().values_list("payload__level", flat=True))
+    return {
+        "open": len(levels),
+        "ALARM": sum(1 for level in levels if level == "ALARM"),
+        "WARNING": sum(1 for level in levels if level == "WARNING"),
+    }
 
 
 def alert_metrics(payload: dict[str, Any]) -> list[str]:
@@ -37,13 +74,15 @@ def alert_metrics(payload: dict[str, Any]) -> list[str]:
 
 def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
     """The newest alerts first, each with its acknowledgement (or None), its metric keys, its
-    exposure's flavor (which runbooks to show) and the notifications sent about it."""
-    alerts = Event.objects.filter(type="alert").order_by("-seq")
-    acked = AlertAck.objects.values_list("alert_seq", flat=True)
+    exposure's flavor (which runbooks to show), the notifications sent about it and whether a
+    Reset cleared it (``cleared``: not acknowledged, raised before the last Reset)."""
+    reset = last_reset_seq()
     if state == "open":
-        alerts = alerts.exclude(seq__in=acked)
-    elif state == "acknowledged":
-        alerts = alerts.filter(seq__in=acked)
+        alerts = _open_alerts().order_by("-seq")
+    else:
+        alerts = Event.objects.filter(type="alert").order_by("-seq")
+        if state == "acknowledged":
+            alerts = alerts.filter(seq__in=AlertAck.objects.values_list("alert_seq", flat=True))
     found = list(alerts[:limit])
     acks = {
         a.alert_seq: a
@@ -70,6 +109,22 @@ def alarm_list(*, state: str = "all", limit: int = 200) -> list[dict[str, Any]]:
             "flavor": flavors.get(e.payload.get("expid")),  # which runbooks apply
             "ack": ack_payload(acks[e.seq]) if e.seq in acks else None,
             "notified": notified.get(e.seq, []),  # e-mail and webhook messages about it
+            "cleared": e.seq not in acks and e.seq <= reset,
         }
         for e in found
     ]
+
+
+def alert_repeats(alert: dict[str, Any]) -> bool:
+    """Whether ``alert`` (an alert payload about an exposure) was raised since the last Reset,
+    acknowledged or not: a reprocess finding the same problem does not raise it twice."""
+    if alert.get("expid") is None:
+        return False
+    return Event.objects.filter(
+        type="alert",
+        seq__gt=last_reset_seq(),
+        payload__expid=alert["expid"],
+        payload__camera=alert.get("camera") or "",
+        payload__level=alert.get("level"),
+        payload__text=alert.get("text") or "",
+    ).exists()

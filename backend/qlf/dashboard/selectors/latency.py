@@ -8,9 +8,9 @@ a little whatever the count).
 
 - **Readout to QA** of a process: from the moment the exposure's raw file was discovered
   complete (``Exposure.discovered_at``) to the end of the process (``Process.ended``, all QA
-  ingested). Only an exposure's first process has one: a reprocess starts long after readout
-  (its run-time is ``duration_s``). Unknown when the exposure was registered after the process
-  ended (rebuilt from QA files).
+  ingested). A reprocess starts long after readout: its clock starts when it starts
+  (``Process.started``), so it is judged against the same budget. Unknown when the exposure was
+  registered after the process ended (rebuilt from QA files).
 - **Backlog**: the processes waiting to run (status ``queued``), each since its ``started``
   (the time it was queued). The pipeline is **behind** when the oldest has waited more than
   ``BEHIND_FACTOR`` × its budget.
@@ -71,10 +71,13 @@ def process_latency_annotate(query: QuerySet[Process]) -> QuerySet[Process]:
     )
     earlier = Process.objects.filter(exposure_id=OuterRef("exposure_id"), pk__lt=OuterRef("pk"))
     wait = ExpressionWrapper(F("ended") - F("exposure__discovered_at"), DurationField())
+    rerun = ExpressionWrapper(F("ended") - F("started"), DurationField())
     return query.annotate(
         n_cameras=Coalesce(Subquery(jobs), 0),
         readout_to_qa=Case(
-            When(Q(Exists(earlier)) | Q(ended__isnull=True), then=None),
+            When(Q(ended__isnull=True), then=None),
+            When(Q(Exists(earlier)) & Q(started__isnull=False), then=rerun),
+            When(Q(Exists(earlier)), then=None),
             When(ended__lt=F("exposure__discovered_at"), then=None),
             default=wait,
             output_field=DurationField(),

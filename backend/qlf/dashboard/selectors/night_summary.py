@@ -124,7 +124,11 @@ _NO_LATENCY = {"readout_to_qa_s": None, "budget_s": None, "over_budget": None}
 
 
 def _latency(processes: list[Process]) -> dict[str, Any]:
-    measured = [latency_seconds(p) for p in processes if p.readout_to_qa is not None]
+    """The night's readout to QA: each exposure's first process (a reprocess is not a readout)."""
+    first: dict[int, Process] = {}
+    for p in processes:
+        first.setdefault(p.exposure_id, p)
+    measured = [latency_seconds(p) for p in first.values() if p.readout_to_qa is not None]
     seconds = [m["readout_to_qa_s"] for m in measured]
     return {
         "measured": len(measured),

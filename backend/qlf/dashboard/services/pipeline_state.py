@@ -20,6 +20,7 @@ from qlf.dashboard.models import (
     Process,
     ProcessStatus,
 )
+from qlf.dashboard.selectors.alarms import alarm_open_count
 from qlf.dashboard.services.jobs import job_finish
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "pipeline_known_expids",
     "pipeline_queue",
     "pipeline_reset",
+    "pipeline_reset_preview",
     "process_begin",
+    "process_is_rerun",
     "process_unfinished_jobs",
 ]
 
@@ -53,6 +56,11 @@ def process_begin(*, process_id: int, started: datetime | None = None) -> Proces
     process.ended, process.duration_s = None, None
     process.save(update_fields=["status", "started", "ended", "duration_s"])
     return process
+
+
+def process_is_rerun(process: Process) -> bool:
+    """Whether ``process`` runs an exposure again (an earlier process of it exists)."""
+    return Process.objects.filter(exposure_id=process.exposure_id, pk__lt=process.pk).exists()
 
 
 @transaction.atomic
@@ -87,16 +95,23 @@ def job_fail(*, process_id: int, camera: str, error: str, log_path: str = "") ->
     return job
 
 
+def pipeline_reset_preview() -> dict[str, int]:
+    """What :func:`pipeline_reset` would delete, and the open alarms it would clear."""
+    return {
+        "processes": Process.objects.count(),
+        "exposures": Exposure.objects.count(),
+        "alarms": alarm_open_count()["open"],
+    }
+
+
 @transaction.atomic
 def pipeline_reset() -> dict[str, int]:
     """Forget all processing: exposures (re-registered when discovered again), processes,
     jobs, steps, metrics and their nightly statistics. The event journal is kept so that
-    sequence numbers keep increasing. Raw data and QA files are not touched here.
+    sequence numbers keep increasing; the caller journals a ``pipeline.reset`` event, which
+    clears the open alarms (``selectors/alarms.py``). Raw data and QA files are not touched here.
     """
-    counts = {
-        "processes": Process.objects.count(),
-        "exposures": Exposure.objects.count(),
-    }
+    counts = pipeline_reset_preview()
     MetricNight.objects.all().delete()
     Process.objects.all().delete()
     Exposure.objects.all().delete()

@@ -10,6 +10,7 @@ from bokeh.document import Document
 from bokeh.models import GlyphRenderer, LayoutDOM
 
 from qlf.quicklook.plots.common import PlotInput
+from qlf.quicklook.plots.theme import PLOT_THEME
 from qlf.quicklook.qa.registry import Metric, all_metrics
 
 __all__ = ["find_metric", "metric_plot", "plot_input", "plot_json"]
@@ -61,7 +62,8 @@ def metric_plot(
 
 
 def plot_json(layout: LayoutDOM) -> dict[str, Any]:
-    """The layout as a ``json_item`` for ``Bokeh.embed.embed_item`` (no target id).
+    """The layout as a ``json_item`` for ``Bokeh.embed.embed_item`` (no target id), in the
+    dark theme of the screens (``plots/theme.py``).
 
     The same document as :func:`bokeh.embed.json_item` builds, a third cheaper: json_item
     collects the models of a fresh document three times, this once.
@@ -74,6 +76,7 @@ def plot_json(layout: LayoutDOM) -> dict[str, Any]:
     doc = Document()
     doc.title = ""
     doc.add_root(layout)
+    doc.theme = PLOT_THEME  # dark, as the screens around it
     doc_json = doc.to_json(deferred=False)
     return {
         "target_id": None,

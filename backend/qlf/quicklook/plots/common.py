@@ -22,6 +22,7 @@ from qlf.quicklook.grading import UNKNOWN, element_statuses
 
 __all__ = [
     "BAND_COLORS",
+    "REF_COLOR",
     "STATUS_COLORS",
     "PlotInput",
     "as_floats",
@@ -32,11 +33,14 @@ __all__ = [
     "new_figure",
 ]
 
-STATUS_COLORS = {"NORMAL": "#2e7d32", "WARNING": "#f9a825", "ALARM": "#c62828", UNKNOWN: "#9e9e9e"}
-#: fill of the bands: NORMAL inside, WARNING between NORMAL and WARN
-BAND_COLORS = {"NORMAL": "#c8e6c9", "WARNING": "#fff3c4"}
+#: points by status, bright enough over the bands of the dark theme (UNKNOWN: the UI's violet)
+STATUS_COLORS = {"NORMAL": "#6ee787", "WARNING": "#ffc53d", "ALARM": "#ff5c61", UNKNOWN: "#9d8df1"}
+#: fill of the bands: NORMAL inside, WARNING between NORMAL and WARN (muted, for a dark plot)
+BAND_COLORS = {"NORMAL": "#1f5a33", "WARNING": "#6b5514"}
+#: the reference line and neutral marks, visible on the dark theme (plots/theme.py)
+REF_COLOR = "#c9d1d9"
 TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
-DESCRIPTION_STYLE = {"color": "#333", "font-size": "13px"}
+DESCRIPTION_STYLE = {"color": "#d8dee6", "font-size": "13px"}
 
 
 @dataclass
@@ -160,7 +164,7 @@ def band_boxes(
             fill_alpha=0.8, level="underlay", name="NORMAL",
         )
     )  # fmt: skip
-    fig.add_layout(Span(location=ref, dimension="width", line_dash="dashed", line_color="#555"))
+    fig.add_layout(Span(location=ref, dimension="width", line_dash="dashed", line_color=REF_COLOR))
 
 
 def band_quads(fig: figure, x: Sequence, refs: Sequence[float | None], qa: PlotInput) -> None:
@@ -193,7 +197,7 @@ def described(description: str, *children: LayoutDOM, how: str = "") -> LayoutDO
     if how:
         text = f"{text} {how.strip()}"
     return column(
-        # its own colour: the plot sits on a white card inside pages of either theme
+        # its own colour: the plot sits on a dark card (plots/theme.py)
         Div(text=text, name="description", sizing_mode="stretch_width", styles=DESCRIPTION_STYLE),
         *children,
         sizing_mode="stretch_width",

@@ -14,7 +14,9 @@ from bokeh.plotting import figure
 
 from qlf.quicklook.plots.common import TOOLS, described
 
-__all__ = ["ccd_image_plot", "spectrum_plot"]
+__all__ = ["IMAGE_HEIGHT", "ccd_image_plot", "spectrum_plot"]
+
+IMAGE_HEIGHT = 480  # px of the CCD image's frame; its width follows the chip's aspect
 
 
 def ccd_image_plot(products: Mapping[str, Any]) -> LayoutDOM:
@@ -24,10 +26,14 @@ def ccd_image_plot(products: Mapping[str, Any]) -> LayoutDOM:
     finite = image[np.isfinite(image)]
     low, high = np.percentile(finite, [1, 99.5]) if finite.size else (0.0, 1.0)
     mapper = LinearColorMapper(palette="Greys256", low=float(low), high=float(max(high, low + 1)))
+    # pixels are square: the frame has the chip's aspect (a plot that stretched to the page's
+    # width would draw a 300 × 400 chip 1290 × 490)
+    frame_height = IMAGE_HEIGHT
+    frame_width = max(120, round(IMAGE_HEIGHT * ncol / max(nrow, 1)))
     fig = figure(
         title=f"{products['camera']} preprocessed image ({products['block']}× binned)",
-        x_range=(0, ncol), y_range=(0, nrow), match_aspect=True, tools=TOOLS,
-        height=560, sizing_mode="stretch_width",
+        x_range=(0, ncol), y_range=(0, nrow), tools=TOOLS,
+        frame_height=frame_height, frame_width=frame_width,
     )  # fmt: skip
     fig.toolbar.logo = None
     fig.xaxis.axis_label, fig.yaxis.axis_label = "column (px)", "row (px)"

@@ -159,7 +159,14 @@ class FidSnrTgt(Metric):
     def plot(self, qa):
         from bokeh.models import ColumnDataSource
 
-        from qlf.quicklook.plots.common import BAND_COLORS, as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.common import (
+            BAND_COLORS,
+            REF_COLOR,
+            as_floats,
+            described,
+            hover,
+            new_figure,
+        )
         from qlf.quicklook.plots.defaults import class_colors
 
         mag, snr = as_floats(qa.aux("TGT_MAG", [])), as_floats(qa.aux("TGT_SNR", []))
@@ -200,12 +207,18 @@ class FidSnrTgt(Metric):
                 bad = ref is None or rng is None
                 fiducial[f"{name}_low"].append(np.nan if bad else ref + rng[0])
                 fiducial[f"{name}_high"].append(np.nan if bad else ref + rng[1])
+        # a log axis cannot draw a band reaching 0 or below (REF + the low end of a range):
+        # start such a band at a floor under every value drawn, so it stays visible
+        positive = [v for v in (*snr, *fiducial["snr"], *fiducial["ref"]) if v > 0]
+        floor = 0.5 * min(positive) if positive else 1e-2
+        for low in ("normal_low", "warn_low"):
+            fiducial[low] = [v if np.isnan(v) else max(v, floor) for v in fiducial[low]]
         source = ColumnDataSource(fiducial, name="values")
         for name, band, width in (("warn", "WARNING", 14), ("normal", "NORMAL", 8)):
             fig.segment(x0="mag", x1="mag", y0=f"{name}_low", y1=f"{name}_high", source=source,
                         line_width=width, color=BAND_COLORS[band], alpha=0.9)  # fmt: skip
         stars = fig.scatter(x="mag", y="snr", marker="star", size=16, source=source,
-                            color="black")  # fmt: skip
+                            color=REF_COLOR, line_color="#000")  # fmt: skip
         hover(fig, [stars], [("class", "@class"), ("S/N at 22", "@snr{0.00}"),
                              ("REF", "@ref{0.00}")])  # fmt: skip
         fig.legend.location = "top_right"

@@ -34,9 +34,3 @@ export function DateRange({ from, to, onChange }: Props) {
 export function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
-
-/** The times (ms) a chart of the nights `from`–`to` spans: their dates, and the morning after. */
-export function rangeTimes(from: string, to: string): number[] {
-  const times = [Date.parse(from), Date.parse(to) + 86_400_000];
-  return times.filter((t) => Number.isFinite(t));
-}

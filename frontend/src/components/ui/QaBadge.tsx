@@ -1,9 +1,17 @@
 import { qaClass } from '@/lib/instrument';
+
+import { gradeGlyph, gradeName } from './Grade';
 import type { QaStatus } from '@/lib/types';
 
-export function QaBadge({ status, failed = false }: { status: QaStatus | null; failed?: boolean }) {
-  const label = failed ? 'FAILED' : (status ?? 'no QA');
-  return <span className={`badge ${qaClass(status, failed)}`}>{label}</span>;
+type Props = { status: QaStatus | null; failed?: boolean; reason?: string | null };
+
+export function QaBadge({ status, failed = false, reason }: Props) {
+  const label = gradeName(status, failed);
+  return (
+    <span className={`badge ${qaClass(status, failed)}`} title={reason ?? undefined}>
+      {gradeGlyph(status, failed)} {label}
+    </span>
+  );
 }
 
 export function StateBadge({ state }: { state: string }) {

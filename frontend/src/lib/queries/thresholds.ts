@@ -2,7 +2,13 @@ import { queryOptions } from '@tanstack/react-query';
 
 import { api } from '../api-client';
 
-export type ThresholdEntry = { REF: unknown; NORMAL_RANGE: number[]; WARN_RANGE: number[] };
+/** A range around REF: a pair, or a pair per arm / camera (files only; edits set one pair). */
+export type ThresholdRange = number[] | Record<string, number[]>;
+export type ThresholdEntry = {
+  REF: unknown;
+  NORMAL_RANGE: ThresholdRange;
+  WARN_RANGE: ThresholdRange;
+};
 
 /** A threshold version: a file of specs/ or an edit made in the browser (docs/operations.md). */
 export type ThresholdVersion = {

@@ -4,9 +4,56 @@ export type MarkerStatus = 'NORMAL' | 'WARNING' | 'ALARM' | 'UNKNOWN';
 export const MARKER_LEGEND: [MarkerStatus, string][] = [
   ['NORMAL', '● NORMAL'],
   ['WARNING', '▲ WARNING'],
-  ['ALARM', '◆ ALARM'],
-  ['UNKNOWN', '○ no QA'],
+  ['ALARM', '✖ ALARM'],
+  ['UNKNOWN', '? no grade'],
 ];
+
+const STATUS_STROKE: Record<string, string> = {
+  WARNING: '#f0b429',
+  ALARM: '#e5484d',
+  UNKNOWN: '#9d8df1',
+};
+
+/** A status shape on a canvas at (x, y) in canvas pixels: ▲ WARNING, ✖ ALARM, ? UNKNOWN. */
+export function drawMarker(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  status: string,
+  color: string,
+  ratio = 1,
+) {
+  const h = 6 * ratio;
+  ctx.lineWidth = 2 * ratio;
+  ctx.strokeStyle = STATUS_STROKE[status] ?? color;
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  if (status === 'WARNING') {
+    ctx.moveTo(x, y - h);
+    ctx.lineTo(x + h, y + h * 0.8);
+    ctx.lineTo(x - h, y + h * 0.8);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+  } else if (status === 'ALARM') {
+    ctx.lineWidth = 3 * ratio;
+    ctx.moveTo(x - h, y - h);
+    ctx.lineTo(x + h, y + h);
+    ctx.moveTo(x + h, y - h);
+    ctx.lineTo(x - h, y + h);
+    ctx.stroke();
+  } else {
+    ctx.arc(x, y, h, 0, 2 * Math.PI);
+    ctx.fillStyle = '#0f1318';
+    ctx.fill();
+    ctx.stroke();
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.font = `bold ${9 * ratio}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('?', x, y + 0.5 * ratio);
+  }
+}
 
 type Props = {
   x: number;
@@ -32,13 +79,13 @@ export function Marker({ x, y, status, color, size = 3.5, active = false }: Prop
     );
   }
   if (status === 'ALARM') {
-    const h = s * 1.5;
+    const h = s * 1.3;
     return (
       <path
         {...common}
-        d={`M ${x} ${y - h} L ${x + h} ${y} L ${x} ${y + h} L ${x - h} ${y} Z`}
+        d={`M ${x - h} ${y - h} L ${x + h} ${y + h} M ${x + h} ${y - h} L ${x - h} ${y + h}`}
         stroke="var(--alarm)"
-        strokeWidth={2}
+        strokeWidth={3}
       />
     );
   }

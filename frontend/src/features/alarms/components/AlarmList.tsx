@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import { AlertRunbooks } from '@/components/runbooks/AlertRunbooks';
 import { AckForm } from '@/components/ui/AckForm';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
+import { Grade } from '@/components/ui/Grade';
 import { config } from '@/config/env';
 import { useIsOperator } from '@/lib/auth';
 import { dateTime } from '@/lib/format';
@@ -52,8 +53,10 @@ export function AlarmList() {
             aria-current={a.seq === selected || undefined}
             className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : ''} ${a.seq === selected ? 'alert-selected' : ''}`}
           >
-            <span className="muted small">{dateTime(a.time)}</span> <strong>{label(a)}</strong>{' '}
-            {a.text}
+            <span className="muted small">{dateTime(a.time)}</span>{' '}
+            <Grade status={a.level === 'ALARM' ? 'ALARM' : 'WARNING'} compact />{' '}
+            <strong>{label(a)}</strong> {a.text}
+            {a.cleared && <span className="muted small"> — cleared by a Reset</span>}
             {a.notified?.length ? (
               <span className="muted small">
                 {' '}
@@ -66,7 +69,7 @@ export function AlarmList() {
                 ✓ acknowledged by {a.ack.author} at {dateTime(a.ack.time)}: {a.ack.note}
               </p>
             ) : (
-              operator && <AckForm seq={a.seq} label={label(a)} />
+              operator && !a.cleared && <AckForm seq={a.seq} label={label(a)} />
             )}
             <AlertRunbooks
               metrics={a.metrics}

@@ -1,6 +1,6 @@
-import { DateRange, daysAgo, rangeTimes } from '@/components/ui/DateRange';
+import { DateRange, daysAgo } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
-import { PointChart, type ChartSeries } from '@/components/ui/chart/PointChart';
+import { Chart, type ChartSeries } from '@/components/ui/chart/Chart';
 import { mjdToMs, nightToMs } from '@/components/ui/chart/scale';
 import { dateTime, num, plural, sig } from '@/lib/format';
 import { CAMERAS } from '@/lib/instrument';
@@ -124,12 +124,7 @@ export function ConditionsPage() {
             <section className="panel" aria-label="Conditions over time">
               <h2>Over time</h2>
               {TIME_SERIES.filter((q) => quantities.includes(q)).map((q) => (
-                <TimeSeries
-                  key={q}
-                  data={data}
-                  quantity={q}
-                  span={rangeTimes(state.from, state.to)}
-                />
+                <TimeSeries key={q} data={data} quantity={q} />
               ))}
             </section>
             <Regression
@@ -146,15 +141,7 @@ export function ConditionsPage() {
   );
 }
 
-function TimeSeries({
-  data,
-  quantity,
-  span,
-}: {
-  data: Conditions;
-  quantity: Quantity;
-  span: number[];
-}) {
+function TimeSeries({ data, quantity }: { data: Conditions; quantity: Quantity }) {
   const t = times(data);
   const values = column(data, quantity);
   const points = values.flatMap((v, i) =>
@@ -164,15 +151,14 @@ function TimeSeries({
   if (points.length === 0) return <p className="muted">{name}: no value in this range.</p>;
   const series: ChartSeries[] = [{ id: quantity, name, color: COLOR, points, line: true }];
   return (
-    <PointChart
+    <Chart
       label={`${name} over time`}
       xLabel="time of the exposure (UTC)"
       yLabel={AXIS[quantity]}
       xKind="time"
       series={series}
-      xInclude={span}
-      width={620}
-      height={200}
+      height={190}
+      hint={quantity === 'airmass'}
     />
   );
 }
@@ -223,7 +209,7 @@ function Regression({ data, x, y, quantities, onAxes }: RegressionProps) {
       {points.length === 0 ? (
         <p className="muted">No exposure has both values.</p>
       ) : (
-        <PointChart
+        <Chart
           label={`${LABELS[y]} against ${LABELS[x]}`}
           xLabel={LABELS[x]}
           yLabel={AXIS[y]}
@@ -242,7 +228,6 @@ function Regression({ data, x, y, quantities, onAxes }: RegressionProps) {
                 ]
               : []
           }
-          width={620}
           height={420}
         />
       )}

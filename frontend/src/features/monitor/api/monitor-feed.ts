@@ -87,6 +87,21 @@ export function useMonitorFeed() {
         }));
         return;
       }
+      if (event.type === 'pipeline.reset') {
+        // A confirmed Reset (any browser): forget the exposures and the alerts at once.
+        setAlerts([]);
+        setLines((old) => [
+          ...old.slice(-MAX_LINES + 1),
+          {
+            id: `${event.seq}`,
+            time: event.time ?? new Date().toISOString(),
+            text: `pipeline reset: ${p(event, 'processes') ?? 0} processes deleted, ${p(event, 'alarms') ?? 0} open alarms cleared`,
+          },
+        ]);
+        void client.resetQueries({ queryKey: processKeys.all }); // no old exposure meanwhile
+        void client.invalidateQueries();
+        return;
+      }
       if (event.type === 'resync') {
         void client.invalidateQueries(); // too much was missed: reload every screen's data
         return;
@@ -153,7 +168,8 @@ export function useMonitorFeed() {
     recent,
     lines,
     alerts,
-    dismissAlerts: () => setAlerts([]),
+    /** Forget this session's acknowledged alerts; open ones stay until acknowledged. */
+    dismissAlerts: () => setAlerts((old) => old.filter((a) => !a.ack)),
     markAcked,
   };
 }

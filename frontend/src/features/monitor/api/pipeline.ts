@@ -26,6 +26,13 @@ export function usePipelineAction() {
         `pipeline/${action}/`,
         action === 'reset' ? { confirm: !!confirm } : {},
       ),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['pipeline'] }),
+    onSuccess: (answer, { action }) => {
+      if (action === 'reset' && answer.reset) {
+        // Forget the deleted processes and cleared alarms now, not at the next poll.
+        void client.resetQueries({ queryKey: ['processes'] });
+        return client.invalidateQueries();
+      }
+      return client.invalidateQueries({ queryKey: ['pipeline'] });
+    },
   });
 }

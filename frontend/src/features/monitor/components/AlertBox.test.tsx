@@ -15,9 +15,12 @@ const ack = {
   time: '2026-11-22T03:20:00Z',
 };
 
-function monitorApi(me: object, alarms: object[] = []) {
+function monitorApi(me: object, alarms: ({ ack: object | null } & Record<string, unknown>)[] = []) {
   return mockApi({
-    'GET /api/alarms/': alarms,
+    'GET /api/alarms/': ({ url }) => ({
+      body: url.searchParams.get('state') === 'open' ? alarms.filter((a) => !a.ack) : alarms,
+    }),
+    'GET /api/alarms/open/': { open: alarms.filter((a) => !a.ack).length, ALARM: 0, WARNING: 0 },
     'GET /api/auth/me/': me,
     'GET /api/pipeline/status/': { state: 'idle', queue: [], current: null },
     'GET /api/processes/recent/': [process],
@@ -99,7 +102,7 @@ test('after a reload, alerts of the shown exposure are matched to the journal an
   const r3 = (await within(box).findByText(/otto: r3 known/)).closest('li')!;
   expect(r3).toHaveTextContent('ALARM r3 #3');
   expect(r3).toHaveClass('alert-acked');
-  const b5 = within(box).getByText('b5', { exact: false }).closest('li')!;
+  const b5 = within(box).getByText('b5 of 3: WARNING', { exact: false }).closest('li')!;
   expect(b5).toHaveClass('alert-flash');
   const user = userEvent.setup({ delay: null });
   await user.click(within(b5).getByRole('button', { name: 'Acknowledge WARNING b5 #3' }));
@@ -107,4 +110,40 @@ test('after a reload, alerts of the shown exposure are matched to the journal an
   await user.click(within(b5).getByRole('button', { name: 'Acknowledge' }));
   await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
   expect(calls.find((c) => c.method === 'POST')!.url.pathname).toBe('/api/alarms/31/ack/');
+});
+
+test('open alarms of earlier exposures stay after a reload until acknowledged; Reset clears them', async () => {
+  installFakeSocket(false);
+  monitorApi(operator, [
+    { seq: 12, time: '2026-11-22T02:17:00Z', level: 'ALARM', camera: 'r3', expid: 6,
+      text: 'r3 of 6: ALARM in CHECK_CCDs (NOISE_AMP)', ack: null },
+    { seq: 11, time: '2026-11-22T02:16:00Z', level: 'WARNING', camera: 'b4', expid: 5,
+      text: 'b4 of 5: WARNING', ack: null },
+  ]); // prettier-ignore
+  renderApp('/');
+  const box = await screen.findByRole('region', { name: 'Alerts' });
+  const r3 = (await within(box).findByText(/r3 of 6: ALARM/)).closest('li')!;
+  expect(r3).toHaveClass('alert-flash');
+  expect(within(box).getByText(/b4 of 5/)).toBeInTheDocument();
+  expect(within(box).getByLabelText('2 open')).toBeInTheDocument();
+  expect(within(r3).getByRole('img', { name: 'ALARM' })).toHaveTextContent('✖');
+  // every page shows the count in the top bar
+  expect(await screen.findByRole('link', { name: /2 open alarms/ })).toHaveAttribute(
+    'href',
+    '/alarms',
+  );
+  const status = await screen.findByRole('region', { name: 'Pipeline status' });
+  expect(await within(status).findByText('live')).toBeInTheDocument();
+  act(() => {
+    FakeSocket.last.receive({ type: 'hello', seq: null, last_seq: 40 });
+    FakeSocket.last.receive({
+      seq: 41,
+      type: 'pipeline.reset',
+      time: '2026-11-22T03:00:00Z',
+      payload: { processes: 6, alarms: 2 },
+    });
+  });
+  expect(
+    await screen.findByText(/pipeline reset: 6 processes deleted, 2 open alarms cleared/),
+  ).toBeInTheDocument();
 });

@@ -3,8 +3,9 @@ import { useEffect, useRef, useState } from 'react';
 
 import { AlertRunbooks } from '@/components/runbooks/AlertRunbooks';
 import { AckForm } from '@/components/ui/AckForm';
+import { Grade } from '@/components/ui/Grade';
 import { useIsOperator } from '@/lib/auth';
-import { recentAlarmsOptions, type Ack, type Alarm } from '@/lib/queries/alarms';
+import { openAlarmsOptions, recentAlarmsOptions, type Ack, type Alarm } from '@/lib/queries/alarms';
 import type { ProcessDetail } from '@/lib/types';
 
 import type { Alert } from '../api/monitor-feed';
@@ -49,27 +50,53 @@ function journalled(a: Alert, recent: Alarm[] | undefined): Alarm | undefined {
   );
 }
 
+/** An open alarm of the journal as an alert of the box. */
+function fromJournal(a: Alarm): Alert {
+  return {
+    id: `seq-${a.seq}`,
+    seq: a.seq,
+    level: a.level === 'ALARM' ? 'ALARM' : 'WARNING',
+    camera: a.camera || null,
+    expid: a.expid,
+    text: a.text,
+    time: a.time,
+    ack: a.ack,
+  };
+}
+
 type Props = {
   live: Alert[];
   process: ProcessDetail | undefined;
   onClear: () => void;
   onAcked?: (ack: Ack) => void;
+  /** Refresh the open alarms this often (when the live feed is down). */
+  pollMs?: number | false;
 };
 
-export function AlertBox({ live, process, onClear, onAcked }: Props) {
+/**
+ * The alerts to act on: every open alarm of the journal (until acknowledged, across reloads and
+ * exposures, cleared by a Reset), this session's live alerts (acknowledged ones stay greyed until
+ * "clear"), and — without the feed — the shown exposure's WARNING / ALARM cameras.
+ */
+export function AlertBox({ live, process, onClear, onAcked, pollMs = false }: Props) {
   const [sound, setSound] = useState(false);
   const [acking, setAcking] = useState<number | null>(null);
   const operator = useIsOperator();
-  const recent = useQuery(recentAlarmsOptions()).data;
+  const recent = useQuery(recentAlarmsOptions(pollMs)).data;
+  const open = useQuery(openAlarmsOptions(pollMs)).data ?? [];
+  const fresh = live.filter((l) => l.seq == null || !open.some((o) => o.seq === l.seq));
+  const known = [...open.map(fromJournal), ...fresh];
   const derived = alertsOf(process).filter(
-    (a) => !live.some((l) => l.camera === a.camera && l.expid === a.expid),
+    (a) => !known.some((l) => l.camera === a.camera && l.expid === a.expid),
   );
-  const alerts = [...live, ...derived]
+  const alerts = [...known, ...derived]
     .map((a) => {
       const found = journalled(a, recent); // acknowledged here or elsewhere, before or now
       return { ...a, seq: a.seq ?? found?.seq ?? null, ack: a.ack ?? found?.ack ?? null };
     })
-    .sort((a, b) => (a.level === b.level ? 0 : a.level === 'ALARM' ? -1 : 1));
+    .sort((a, b) =>
+      !a.ack !== !b.ack ? (a.ack ? 1 : -1) : a.level === b.level ? 0 : a.level === 'ALARM' ? -1 : 1,
+    );
   const heard = useRef(new Set<string>());
   useEffect(() => {
     for (const a of alerts) {
@@ -78,7 +105,8 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
       if (sound) beep(a.level);
     }
   });
-  const worst = alerts.find((a) => !a.ack)?.level;
+  const waiting = alerts.filter((a) => !a.ack);
+  const worst = waiting.find((a) => a.level === 'ALARM')?.level ?? waiting[0]?.level;
 
   return (
     <section
@@ -87,18 +115,27 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
     >
       <h2>
         Alerts{' '}
+        {waiting.length > 0 && (
+          <span className="alert-count" aria-label={`${waiting.length} open`}>
+            {waiting.length} open
+          </span>
+        )}{' '}
         <label className="small">
           <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} />{' '}
           sound
         </label>
-        {live.length > 0 && (
-          <button className="btn small" onClick={onClear}>
-            clear
+        {live.some((a) => a.ack) && (
+          <button
+            className="btn small"
+            onClick={onClear}
+            title="forget the acknowledged alerts of this session; open ones stay until acknowledged"
+          >
+            clear acknowledged
           </button>
         )}
       </h2>
       {alerts.length === 0 ? (
-        <p className="muted">No WARNING or ALARM.</p>
+        <p className="muted">No open WARNING or ALARM.</p>
       ) : (
         <ul className="alert-list">
           {alerts.map((a) => {
@@ -108,13 +145,19 @@ export function AlertBox({ live, process, onClear, onAcked }: Props) {
                 key={a.id}
                 className={`alert alert-${a.level.toLowerCase()} ${a.ack ? 'alert-acked' : 'alert-flash'}`}
               >
-                <strong>{a.level}</strong> {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''} {a.text}
-                {a.ack && (
-                  <span className="ack">
-                    {' '}
-                    ✓ {a.ack.author}: {a.ack.note}
-                  </span>
-                )}
+                <span className="alert-text">
+                  <Grade status={a.level} />{' '}
+                  <strong>
+                    {a.camera ?? ''} {a.expid ? `#${a.expid}` : ''}
+                  </strong>{' '}
+                  {a.text}
+                  {a.ack && (
+                    <span className="ack">
+                      {' '}
+                      ✓ {a.ack.author}: {a.ack.note}
+                    </span>
+                  )}
+                </span>
                 {!a.ack && operator && a.seq != null && acking !== a.seq && (
                   <button
                     className="btn small"

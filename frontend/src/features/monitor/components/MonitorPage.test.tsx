@@ -204,3 +204,30 @@ test('with the websocket the camera log reads its tail once, then appends the pu
   await waitFor(() => expect(screen.getByLabelText('log of r3')).toHaveTextContent(/line 8$/));
   expect(tails()).toBe(2);
 }, 30000);
+
+test('an UNKNOWN camera shows its shape and its reason; the list says why each is not NORMAL', async () => {
+  installFakeSocket(true);
+  const detail = processDetail();
+  const z9 = detail.jobs.find((j) => j.camera === 'z9')!;
+  Object.assign(z9, { qa_status: 'UNKNOWN', reasons: { SKYCONT: 'no sky fiber in this camera' } });
+  mockApi({
+    'GET /api/auth/me/': viewer,
+    'GET /api/pipeline/status/': { state: 'idle', queue: [], current: null },
+    'GET /api/processes/recent/': [process],
+    'GET /api/processes/7/': detail,
+    'GET /api/ql-mapping/': mapping,
+    'GET /api/alarms/': [],
+    'GET /api/alarms/open/': { open: 0, ALARM: 0, WARNING: 0 },
+  });
+  renderApp('/');
+  const cell = await screen.findByRole('gridcell', { name: /^z9: done, UNKNOWN/ });
+  expect(cell).toHaveAccessibleName(/\(SKYCONT: no sky fiber in this camera\)/);
+  expect(cell).toHaveClass('qa-unknown');
+  expect(cell).toHaveTextContent('?');
+  const why = screen.getByRole('list', { name: 'Cameras not NORMAL' });
+  expect(within(why).getByText('z9').closest('li')).toHaveTextContent(
+    '? UNKNOWN z9 SKYCONT: no sky fiber in this camera',
+  );
+  expect(within(why).getByText('r3').closest('li')).toHaveTextContent('ALARM in CHECK_CCDs');
+  expect(screen.getByRole('link', { name: 'no open alarm' })).toHaveAttribute('href', '/alarms');
+});

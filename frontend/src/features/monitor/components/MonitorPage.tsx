@@ -54,6 +54,7 @@ export function MonitorPage() {
           process={process}
           onClear={feed.dismissAlerts}
           onAcked={feed.markAcked}
+          pollMs={feed.poll}
         />
       </div>
       <CameraGrid jobs={process?.jobs ?? []} steps={steps} selected={camera} onSelect={setCamera} />

@@ -9,6 +9,7 @@ import { SortHeader } from '@/components/ui/SortHeader';
 import { config } from '@/config/env';
 import { useIsOperator } from '@/lib/auth';
 import { dateTime, night, num } from '@/lib/format';
+import { gradeGlyph } from '@/components/ui/Grade';
 import { qaClass } from '@/lib/instrument';
 import { thresholdListOptions } from '@/lib/queries/thresholds';
 
@@ -98,7 +99,7 @@ export function ObservingHistoryPage() {
                   className={`qa-mark ${qaClass(e.qa_status)}`}
                   aria-label={`QA of exposure ${e.expid}: ${e.qa_status ?? 'none'}`}
                 >
-                  {e.qa_status === 'NORMAL' ? '✓' : e.qa_status ? '✖' : '·'}
+                  {gradeGlyph(e.qa_status)}
                 </Link>
               </td>
               <td>{night(e.night)}</td>

@@ -42,7 +42,7 @@ test('lists processes with QA marks, orders, filters and pages through the API',
   expect(alarm).toHaveTextContent('✖');
   expect(alarm).toHaveAttribute('href', '/qa/7');
   expect(within(table).getByRole('link', { name: 'QA of process 6: NORMAL' })).toHaveTextContent(
-    '✓',
+    '✔',
   );
   expect(screen.getByText('Page 1 of 3 · 120 rows')).toBeInTheDocument();
 

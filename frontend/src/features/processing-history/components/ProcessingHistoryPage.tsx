@@ -8,6 +8,7 @@ import { StateBadge } from '@/components/ui/QaBadge';
 import { SortHeader } from '@/components/ui/SortHeader';
 import { config } from '@/config/env';
 import { dateTime, night, seconds } from '@/lib/format';
+import { gradeGlyph } from '@/components/ui/Grade';
 import { qaClass } from '@/lib/instrument';
 
 import { useProcesses, type ProcessQuery } from '../api/processes';
@@ -86,7 +87,7 @@ export function ProcessingHistoryPage() {
                       className={`qa-mark ${qaClass(p.qa_status, p.status === 'failed')}`}
                       aria-label={`QA of process ${p.id}: ${p.qa_status ?? 'none'}`}
                     >
-                      {p.qa_status === 'NORMAL' ? '✓' : p.qa_status ? '✖' : '·'}
+                      {gradeGlyph(p.qa_status)}
                     </Link>
                   </td>
                   <td>{p.expid}</td>

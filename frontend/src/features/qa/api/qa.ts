@@ -18,6 +18,8 @@ export type QaMetric = {
   normal_range: [number, number] | null;
   warn_range: [number, number] | null;
   elements: QaElement[];
+  /** Why it is graded so (UNKNOWN: what is missing); absent or null in older data. */
+  reason?: string | null;
 };
 export type QaStep = {
   status: QaStatus | null;

@@ -1,7 +1,11 @@
 import { ARMS, SPECTROGRAPHS, qaClass } from '@/lib/instrument';
 import type { QaStatus } from '@/lib/types';
 
+import { gradeGlyph, gradeName } from '@/components/ui/Grade';
+
 import type { QaCamera } from '../api/qa';
+
+import { explainMetric } from './MetricTable';
 
 /** Status of a camera for one step ('' = the camera's overall QA); `failed` when it failed. */
 export function cameraStatus(cam: QaCamera | undefined, step: string): [QaStatus | null, boolean] {
@@ -10,6 +14,18 @@ export function cameraStatus(cam: QaCamera | undefined, step: string): [QaStatus
   const s = cam.steps[step];
   if (!s) return [null, cam.failed_step === step];
   return [s.status, Boolean(s.error) || cam.failed_step === step];
+}
+
+/** Why a camera is graded so at a step ('' = every step): its metrics not NORMAL, explained. */
+export function cameraWhy(cam: QaCamera | undefined, step: string): string {
+  if (!cam) return '';
+  if (cam.error) return cam.error;
+  const steps = step ? [cam.steps[step]] : Object.values(cam.steps);
+  return steps
+    .flatMap((s) => s?.metrics ?? [])
+    .filter((m) => m.status && m.status !== 'NORMAL')
+    .map((m) => `${m.key} ${gradeName(m.status)}: ${explainMetric(m) || 'no reason given'}`)
+    .join('; ');
 }
 
 const RADII: Record<string, [number, number]> = { b: [40, 80], r: [82, 122], z: [124, 164] };
@@ -50,23 +66,37 @@ export function FocalPlane({ cameras, step, selected, onHover, onSelect }: Props
             {ARMS.map((arm) => {
               const camera = `${arm}${sp}`;
               const [status, failed] = cameraStatus(byName.get(camera), step);
+              const why = cameraWhy(byName.get(camera), step);
+              const said = `${camera} ${gradeName(status, failed)}${why ? `: ${why}` : ''}`;
+              const [r0, r1] = RADII[arm] ?? [0, 0];
+              const r = (r0 + r1) / 2;
               return (
-                <path
-                  key={arm}
-                  d={wedge(sp, arm)}
-                  data-camera={camera}
-                  className={`petal ${qaClass(status, failed)} ${selected === camera ? 'selected' : ''}`}
-                  role="button"
-                  aria-label={`${camera} ${failed ? 'FAILED' : (status ?? 'no QA')}`}
-                  tabIndex={0}
-                  onMouseEnter={() => onHover(camera)}
-                  onMouseLeave={() => onHover(null)}
-                  onFocus={() => onHover(camera)}
-                  onClick={() => onSelect(camera)}
-                  onKeyDown={(e) => e.key === 'Enter' && onSelect(camera)}
-                >
-                  <title>{`${camera}: ${failed ? 'FAILED' : (status ?? 'no QA')}`}</title>
-                </path>
+                <g key={arm}>
+                  <path
+                    d={wedge(sp, arm)}
+                    data-camera={camera}
+                    className={`petal ${qaClass(status, failed)} ${selected === camera ? 'selected' : ''}`}
+                    role="button"
+                    aria-label={said}
+                    tabIndex={0}
+                    onMouseEnter={() => onHover(camera)}
+                    onMouseLeave={() => onHover(null)}
+                    onFocus={() => onHover(camera)}
+                    onClick={() => onSelect(camera)}
+                    onKeyDown={(e) => e.key === 'Enter' && onSelect(camera)}
+                  >
+                    <title>{said}</title>
+                  </path>
+                  <text
+                    x={C + r * Math.cos(mid)}
+                    y={C + r * Math.sin(mid) + 4}
+                    className="petal-glyph"
+                    textAnchor="middle"
+                    aria-hidden="true"
+                  >
+                    {status || failed ? gradeGlyph(status, failed) : ''}
+                  </text>
+                </g>
               );
             })}
             <text

@@ -22,24 +22,33 @@ test('the focal plane colours each petal by arm; hover shows metrics, click dril
   const facts = await screen.findByLabelText('Exposure');
   expect(facts).toHaveTextContent('61366.12500');
   expect(facts).toHaveTextContent('DARK');
-  expect(await screen.findByRole('button', { name: 'r3 ALARM' })).toHaveClass('qa-alarm');
-  expect(screen.getByRole('button', { name: 'b5 WARNING' })).toHaveClass('qa-warning');
+  const r3 = await screen.findByRole('button', { name: /^r3 ALARM/ });
+  expect(r3).toHaveClass('qa-alarm');
+  // the reason, in words: value against REF and the range it left
+  expect(r3).toHaveAccessibleName(
+    'r3 ALARM: NOISE_AMP ALARM: C 12.570 is +9.470 from REF 3.100, outside WARNING -2 … 2',
+  );
+  expect(screen.getByRole('button', { name: /^b5 WARNING/ })).toHaveClass('qa-warning');
   expect(screen.getAllByRole('button', { name: /^[brz]\d NORMAL$/ })).toHaveLength(28);
   expect(calls.some((c) => c.url.pathname === '/api/ql-mapping/')).toBe(true);
 
   const user = userEvent.setup({ delay: null });
-  await user.hover(screen.getByRole('button', { name: 'b5 WARNING' }));
+  await user.hover(screen.getByRole('button', { name: /^b5 WARNING/ }));
   const hovered = screen.getByRole('region', { name: 'Hovered camera' });
-  expect(within(hovered).getByRole('heading', { name: 'b5' })).toBeInTheDocument();
+  expect(within(hovered).getByRole('heading', { name: /^b5/ })).toHaveTextContent('▲ WARNING');
   expect(hovered).toHaveTextContent('Noise AMP');
+  expect(hovered).toHaveTextContent('outside NORMAL -1.500 … 1.500');
+  expect(within(hovered).queryByRole('table')).not.toBeInTheDocument(); // the table: once, below
 
-  await user.click(screen.getByRole('button', { name: 'r3 ALARM' }));
+  await user.click(screen.getByRole('button', { name: /^r3 ALARM/ }));
   const camera = await screen.findByRole('region', { name: 'Camera r3' });
   const metrics = within(camera).getByRole('table', { name: 'Metrics of CHECK_CCDs' });
   expect(within(metrics).getByText('12.570').closest('.element')).toHaveClass('qa-alarm');
   expect(within(metrics).getByText('-1.500 … 1.500')).toBeInTheDocument();
-  // Its plot: the worst metric first, fetched for this process and camera.
-  expect(within(camera).getByLabelText('Plot')).toHaveValue('NOISE_AMP');
+  expect(within(camera).getAllByRole('table')).toHaveLength(2); // one per step with QA, once
+  // Its plots side by side: the worst metrics first and the CCD image.
+  expect(within(camera).getByRole('checkbox', { name: /Noise AMP/ })).toBeChecked();
+  expect(within(camera).getByRole('checkbox', { name: /CCD image/ })).toBeChecked();
   await waitFor(() =>
     expect(calls.some((c) => c.url.pathname === '/api/plots/NOISE_AMP/')).toBe(true),
   );
@@ -61,4 +70,32 @@ test('an exposure link opens the QA of its latest process', async () => {
   qaApi();
   renderApp('/qa/exposure/3');
   expect(await screen.findByRole('heading', { name: /QA of exposure 3/ })).toBeInTheDocument();
+});
+
+test('an UNKNOWN metric shows its reason on the petal, the hover panel and the table', async () => {
+  installFakeSocket(true);
+  const qa = processQa();
+  const z9 = qa.cameras.find((c) => c.camera === 'z9')!;
+  z9.status = 'UNKNOWN';
+  z9.steps.CHECK_CCDs.status = 'UNKNOWN';
+  Object.assign(z9.steps.CHECK_CCDs.metrics[0]!, {
+    status: 'UNKNOWN',
+    reason: 'amp D has no overscan pixels',
+  });
+  mockApi({
+    'GET /api/auth/me/': viewer,
+    'GET /api/processes/7/': processDetail(),
+    'GET /api/processes/7/qa/': qa,
+    'GET /api/ql-mapping/': mapping,
+  });
+  renderApp('/qa/7');
+  const petal = await screen.findByRole('button', { name: /^z9 UNKNOWN/ });
+  expect(petal).toHaveClass('qa-unknown');
+  expect(petal).toHaveAccessibleName('z9 UNKNOWN: NOISE_AMP UNKNOWN: amp D has no overscan pixels');
+  const user = userEvent.setup({ delay: null });
+  await user.click(petal);
+  const camera = await screen.findByRole('region', { name: 'Camera z9' });
+  const metrics = within(camera).getByRole('table', { name: 'Metrics of CHECK_CCDs' });
+  expect(within(metrics).getByRole('img', { name: /UNKNOWN: amp D/ })).toHaveTextContent('?');
+  expect(metrics).toHaveTextContent('amp D has no overscan pixels');
 });

@@ -1,16 +1,19 @@
 import { useState } from 'react';
+
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
+import { Grade, GradeLegend } from '@/components/ui/Grade';
 import { QaBadge, StateBadge } from '@/components/ui/QaBadge';
 import { dateTime, night, num } from '@/lib/format';
 import { ARMS, SPECTROGRAPHS } from '@/lib/instrument';
 import { stepsOf, useQlMapping } from '@/lib/queries/mapping';
 import { useProcessDetail } from '@/lib/queries/processes';
+import type { MappingStep } from '@/lib/types';
 
-import { useProcessQa } from '../api/qa';
+import { useProcessQa, type QaCamera } from '../api/qa';
 
 import { CameraPlots } from './CameraPlots';
-import { FocalPlane } from './FocalPlane';
-import { MetricTable } from './MetricTable';
+import { FocalPlane, cameraStatus } from './FocalPlane';
+import { MetricTable, explainMetric } from './MetricTable';
 
 /** QA of one process: the focal plane by petal and arm, hover for metrics, click to drill down. */
 export function QaPage({ processId }: { processId: number }) {
@@ -115,27 +118,26 @@ export function QaPage({ processId }: { processId: number }) {
             onSelect={select}
           />
           <p className="legend">
-            <span className="swatch qa-normal" /> NORMAL <span className="swatch qa-warning" />{' '}
-            WARNING <span className="swatch qa-alarm" /> ALARM <span className="swatch qa-none" />{' '}
-            no QA <span className="swatch qa-failed" /> failed · b inside, z outside
+            <GradeLegend /> · b inside, z outside
           </p>
         </div>
         <section className="panel hover-panel" aria-live="polite" aria-label="Hovered camera">
           {hoveredQa ? (
             <>
-              <h2>{hoveredQa.camera}</h2>
-              {shownSteps.map((s) => (
-                <MetricTable
-                  key={s.name}
-                  name={s.name}
-                  step={hoveredQa.steps[s.name]}
-                  mapping={s}
-                  compact
+              <h2>
+                {hoveredQa.camera}{' '}
+                <QaBadge
+                  status={cameraStatus(hoveredQa, step)[0]}
+                  failed={cameraStatus(hoveredQa, step)[1]}
                 />
-              ))}
+              </h2>
+              <WhyCamera camera={hoveredQa} steps={shownSteps} />
+              <p className="muted small">Click the petal for its plots and every metric.</p>
             </>
           ) : (
-            <p className="muted">Hover a petal to see its metrics; click it to drill down.</p>
+            <p className="muted">
+              Hover a petal to see why it is graded so; click it to drill down.
+            </p>
           )}
         </section>
       </div>
@@ -166,5 +168,31 @@ export function QaPage({ processId }: { processId: number }) {
         </section>
       )}
     </div>
+  );
+}
+
+/** A hovered camera's metrics that are not NORMAL, each with why (the table is below, once). */
+function WhyCamera({ camera, steps }: { camera: QaCamera; steps: MappingStep[] }) {
+  const rows = steps.flatMap((s) =>
+    (camera.steps[s.name]?.metrics ?? []).map((m) => ({ step: s, metric: m })),
+  );
+  const odd = rows.filter((r) => r.metric.status !== 'NORMAL');
+  const normal = rows.length - odd.length;
+  if (camera.error) return <p className="error">{camera.error}</p>;
+  return (
+    <>
+      <ul className="why-list" aria-label={`Why ${camera.camera}`}>
+        {odd.map(({ step, metric }) => (
+          <li key={`${step.name}-${metric.key}`}>
+            <Grade status={metric.status} />{' '}
+            <strong>{step.qa.find((q) => q.key === metric.key)?.display_name ?? metric.key}</strong>{' '}
+            <span className="reason">{explainMetric(metric) || 'no reason given'}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">
+        {normal} of {rows.length} metrics NORMAL.
+      </p>
+    </>
   );
 }

@@ -40,7 +40,7 @@ test('draws the tiles by QA status with counts per flavor and program', async ()
   const status = (tile: number) =>
     map.querySelector(`[data-tile="${tile}"]`)?.getAttribute('data-status');
   expect([7, 8, 9, 10].map(status)).toEqual(['WARNING', 'NORMAL', 'ALARM', 'UNKNOWN']);
-  // Shapes as well as colours: a diamond for ALARM, a triangle for WARNING.
+  // Shapes as well as colours: a cross for ALARM, a triangle for WARNING.
   expect(map.querySelector('[data-tile="9"] .marker-alarm')).not.toBeNull();
   expect(map.querySelector('[data-tile="7"] .marker-warning')).not.toBeNull();
   // RA increases to the left: tile 10 (RA 200) is left of tile 7 (RA 150), tile 8 (RA 10) far right.
@@ -53,7 +53,7 @@ test('draws the tiles by QA status with counts per flavor and program', async ()
   expect(x(7)).toBeLessThan(x(8));
 
   const legend = screen.getByRole('list', { name: 'Tiles by QA status' });
-  expect(legend).toHaveTextContent('● NORMAL: 1▲ WARNING: 1◆ ALARM: 1○ no QA: 1');
+  expect(legend).toHaveTextContent('● NORMAL: 1▲ WARNING: 1✖ ALARM: 1? no grade: 1');
   const flavors = screen.getByRole('table', { name: 'Exposures per flavor' });
   expect(
     within(flavors)
@@ -72,7 +72,7 @@ test('draws the tiles by QA status with counts per flavor and program', async ()
       .getAllByRole('row')
       .slice(1)
       .map((r) => r.textContent),
-  ).toEqual(['9ALARM30045', '7WARNING1502']);
+  ).toEqual(['9✖ ALARM30045', '7▲ WARNING1502']);
 
   fireEvent.keyDown(screen.getByRole('group', { name: /Tiles on the sky/ }), { key: 'ArrowRight' });
   // Tiles in RA order: the first is tile 8.

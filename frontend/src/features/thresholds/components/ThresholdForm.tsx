@@ -2,8 +2,11 @@ import { useState, type FormEvent } from 'react';
 
 import { ErrorMessage } from '@/components/ui/Feedback';
 
-import { useCreateThreshold, useThresholdDetail } from '../api/thresholds';
 import { NightInput } from '@/components/ui/NightInput';
+
+import { useCreateThreshold, useThresholdDetail } from '../api/thresholds';
+
+import { isPair, parseRef, rangeOf as range, refSummary, refText } from './threshold-entry';
 
 const SELECTORS = [
   'default',
@@ -17,16 +20,8 @@ const SELECTORS = [
   'science/BRIGHT',
 ];
 
-/** REF as typed: `calib:bias`, a number, or JSON (a list, or an object by camera/arm/label). */
-function parseRef(text: string): unknown {
-  const t = text.trim();
-  if (t.startsWith('calib:')) return t;
-  return JSON.parse(t) as unknown;
-}
-
-const range = (low: string, high: string) => [Number(low), Number(high)];
-
-/** A new threshold version: one metric entry changed, from a night on (admins). */
+/** A new threshold version for any metric and flavor / program, also one with no entry yet
+ * (admins); the table of entries in force edits the existing ones in place. */
 export function ThresholdForm({ current }: { current: string | undefined }) {
   const detail = useThresholdDetail(current);
   const create = useCreateThreshold();
@@ -52,11 +47,12 @@ export function ThresholdForm({ current }: { current: string | undefined }) {
       key,
       selector,
       ...(e && {
-        ref: typeof e.REF === 'string' ? e.REF : JSON.stringify(e.REF),
-        nlo: String(e.NORMAL_RANGE[0]),
-        nhi: String(e.NORMAL_RANGE[1]),
-        wlo: String(e.WARN_RANGE[0]),
-        whi: String(e.WARN_RANGE[1]),
+        ref: refText(e.REF),
+        ...(isPair(e.NORMAL_RANGE) && {
+          nlo: String(e.NORMAL_RANGE[0]),
+          nhi: String(e.NORMAL_RANGE[1]),
+        }),
+        ...(isPair(e.WARN_RANGE) && { wlo: String(e.WARN_RANGE[0]), whi: String(e.WARN_RANGE[1]) }),
       }),
     });
   };
@@ -150,7 +146,7 @@ export function ThresholdForm({ current }: { current: string | undefined }) {
       {form.key && (
         <span className="muted small">
           {existing
-            ? `latest version (${current}): REF ${JSON.stringify(existing.REF)}`
+            ? `in force (${current}): REF ${refSummary(existing.REF)}`
             : `no ${form.selector} entry yet`}
         </span>
       )}

@@ -23,6 +23,10 @@ function thresholdsApi(me: object) {
     'GET /api/auth/me/': me,
     'GET /api/thresholds/': () => ({ body: versions }),
     'GET /api/thresholds/2026-01-01/': { ...versions[0], metrics: { BIAS_AMP: { default: BIAS } } },
+    'GET /api/thresholds/2026-11-20%2Bdb1/': {
+      ...versions[0],
+      metrics: { BIAS_AMP: { default: BIAS } },
+    },
     'POST /api/thresholds/': ({ body }) => {
       const b = body as { key: string; selector: string; reason: string };
       const made: ThresholdVersion = {
@@ -69,7 +73,9 @@ test('an admin saves a new version, previews and applies a re-grade', async () =
   }); // prettier-ignore
   const versions = screen.getByRole('table', { name: 'Threshold versions' });
   expect(await within(versions).findByText('2026-11-20+db1')).toBeInTheDocument();
-  expect(within(versions).getByText(/BIAS_AMP \(default\)/)).toHaveTextContent('normal [-40,40]');
+  expect(within(versions).getByText(/BIAS_AMP \(default\)/)).toHaveTextContent(
+    'REF bias (calibration), NORMAL -40 … +40',
+  );
 
   const regrade = screen.getByRole('region', { name: 'Re-grade' });
   await user.type(within(regrade).getByLabelText('Nights from'), '20261120');
@@ -94,4 +100,37 @@ test('viewers see versions and can preview, not edit or apply', async () => {
   expect(await screen.findByText('measured on the simulation')).toBeInTheDocument();
   expect(screen.queryByRole('form', { name: 'New threshold version' })).not.toBeInTheDocument();
   expect(screen.queryByRole('button', { name: 'Apply re-grade' })).not.toBeInTheDocument();
+  const inForce = await screen.findByRole('table', { name: 'Metric thresholds' });
+  const bias = await within(inForce).findByRole('row', { name: /BIAS_AMP/ });
+  expect(bias).toHaveTextContent('bias (calibration)-40 … +40-60 … +60');
+  expect(within(bias).queryByRole('button')).not.toBeInTheDocument();
+});
+
+test("an admin edits a metric's REF and ranges in place, as a new version", async () => {
+  installFakeSocket(true);
+  const { calls } = thresholdsApi(admin);
+  renderApp('/thresholds');
+  const inForce = await screen.findByRole('table', { name: 'Metric thresholds' });
+  const user = userEvent.setup({ delay: null });
+  await user.click(await within(inForce).findByRole('button', { name: 'Edit BIAS_AMP default' }));
+  const form = within(inForce).getByRole('form', { name: 'Edit BIAS_AMP (default)' });
+  expect(within(form).getByLabelText('REF')).toHaveValue('calib:bias');
+  for (const [label, value] of [
+    ['NORMAL low', '-100'],
+    ['NORMAL high', '100'],
+    ['WARNING low', '-150'],
+    ['WARNING high', '150'],
+  ]) {
+    await user.clear(within(form).getByLabelText(label!));
+    await user.type(within(form).getByLabelText(label!), value!);
+  }
+  await user.clear(within(form).getByLabelText('From night'));
+  await user.type(within(form).getByLabelText('From night'), '20261120');
+  await user.type(within(form).getByLabelText('Reason'), 'bias wanders in winter');
+  await user.click(within(form).getByRole('button', { name: 'Save as new version' }));
+  expect(await screen.findByText('Version 2026-11-20+db1 saved.')).toBeInTheDocument();
+  expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+    key: 'BIAS_AMP', selector: 'default', ref: 'calib:bias', normal_range: [-100, 100],
+    warn_range: [-150, 150], effective_night: '20261120', reason: 'bias wanders in winter',
+  }); // prettier-ignore
 });

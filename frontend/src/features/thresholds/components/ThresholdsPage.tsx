@@ -3,7 +3,9 @@ import { useIsAdmin } from '@/lib/auth';
 
 import { useThresholds } from '../api/thresholds';
 
+import { InForceTable } from './InForceTable';
 import { RegradePanel } from './RegradePanel';
+import { versionInForce } from './threshold-entry';
 import { ThresholdForm } from './ThresholdForm';
 import { VersionList } from './VersionList';
 
@@ -12,15 +14,17 @@ export function ThresholdsPage() {
   const versions = useThresholds();
   const admin = useIsAdmin();
   const list = versions.data ?? [];
+  const inForce = versionInForce(list);
   return (
     <div className="page">
       <h1>Thresholds</h1>
       <ErrorMessage error={versions.error} />
       {versions.isLoading && <Loading />}
-      {admin && list.length > 0 && (
-        <section className="panel" aria-label="Edit a threshold">
-          <h2>Edit a threshold</h2>
-          <ThresholdForm current={list[0]?.version} />
+      {inForce && <InForceTable version={inForce} />}
+      {admin && inForce && (
+        <section className="panel" aria-label="Add a threshold entry">
+          <h2>Another metric, flavor or program</h2>
+          <ThresholdForm current={inForce.version} />
         </section>
       )}
       <section className="panel" aria-label="Versions">

@@ -1,16 +1,13 @@
 import { night } from '@/lib/format';
 
-import type { ThresholdEntry, ThresholdVersion } from '../api/thresholds';
+import type { ThresholdVersion } from '../api/thresholds';
 
-function entry(e: ThresholdEntry | null | undefined): string {
-  if (!e) return '—';
-  return `REF ${JSON.stringify(e.REF)}, normal ${JSON.stringify(e.NORMAL_RANGE)}, warn ${JSON.stringify(e.WARN_RANGE)}`;
-}
+import { entryText as entry } from './threshold-entry';
 
 /** Every version, newest first: files (the baseline) and the edits made in the browser. */
 export function VersionList({ versions }: { versions: ThresholdVersion[] }) {
   return (
-    <table className="table" aria-label="Threshold versions">
+    <table className="table wrapping" aria-label="Threshold versions">
       <thead>
         <tr>
           <th>Version</th>

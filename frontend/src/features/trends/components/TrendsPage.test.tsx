@@ -57,7 +57,7 @@ const rows = () =>
         .map((cell) => cell.textContent),
     );
 
-test('draws each series with its values, statuses and the WARNING / ALARM bands', async () => {
+test('each series is judged against its own REF: Δ from REF on one set of bands', async () => {
   installFakeSocket(true);
   const { calls } = trendApi(() => ({ body: TREND }));
   renderApp('/trends?cameras=b0,r3&from=2026-11-01&to=2026-11-22');
@@ -72,46 +72,28 @@ test('draws each series with its values, statuses and the WARNING / ALARM bands'
     'b0 B',
     'r3 A',
   ]);
-  // points, last, min, max, WARNING, ALARM
+  // points, last, min, max (the values, whatever the axis), REF, NORMAL range, WARNING, ALARM
   expect(rows()).toEqual([
-    ['3', '6', '2.9', '6', '0', '1'],
-    ['3', '3.2', '3.1', '3.2', '0', '0'],
-    ['3', '4.9', '3', '4.9', '1', '0'],
+    ['3', '6', '2.9', '6', '3', '1.5 – 4.5', '0', '1'],
+    ['3', '3.2', '3.1', '3.2', '3', '1.5 – 4.5', '0', '0'],
+    ['3', '4.9', '3', '4.9', '3.1', '1.6 – 4.6', '1', '0'],
   ]);
-  expect(document.querySelectorAll('.chart-points .marker')).toHaveLength(9);
-  expect(document.querySelectorAll('.marker-alarm')).toHaveLength(1);
-  expect(document.querySelectorAll('.marker-warning')).toHaveLength(1);
-
-  // Bands of the first series (b0 A): REF 3, NORMAL 1.5 – 4.5, WARNING 1 – 5, ALARM beyond.
+  // r3 A has its own REF (3.1): nobody is painted with b0 A's bands (issue 16); every series
+  // is drawn as its distance from its REF, and the ranges around REF agree: one set of bands.
+  expect(screen.getByLabelText('Axis')).toHaveValue('auto');
   expect(screen.getByLabelText('Bands')).toHaveTextContent(
-    'Bands of b0 A: REF 3 · NORMAL 1.5 – 4.5 · WARNING 1 – 5 · ALARM beyond',
+    'distance from its own REF (table below); bands: REF 0 · NORMAL -1.5 – 1.5 · WARNING -2 – 2 · ALARM beyond',
   );
-  const zone = (kind: string, from: number) => {
-    const g = document.querySelector(`.band-${kind}[data-from="${from}"]`)!;
-    const rect = g.querySelector('rect')!;
-    return { top: Number(rect.getAttribute('y')), height: Number(rect.getAttribute('height')) };
-  };
-  const warnHigh = zone('warning', 4.5);
-  const normal = zone('normal', 1.5);
-  const warnLow = zone('warning', 1);
-  const alarmHigh = zone('alarm', 5);
-  // SVG y grows downwards: ALARM above WARNING above NORMAL above WARNING, edges touching.
-  expect(alarmHigh.top + alarmHigh.height).toBeCloseTo(warnHigh.top, 5);
-  expect(warnHigh.top + warnHigh.height).toBeCloseTo(normal.top, 5);
-  expect(normal.top + normal.height).toBeCloseTo(warnLow.top, 5);
-  expect(normal.height).toBeCloseTo(warnHigh.height * 6, 5); // 3.0 wide against 0.5
-  expect(screen.getAllByText('WARNING', { selector: '.band text' })).toHaveLength(2);
+  const chart = screen.getByRole('img', { name: 'NOISE_AMP over time' });
+  expect(chart).toHaveAttribute('data-points', '9');
+  expect(screen.getByText('9 points: 1 WARNING, 1 ALARM.')).toBeInTheDocument();
 
-  // The series whose bands are drawn stands out (the bands differ between series).
-  const strong = () =>
-    [...document.querySelectorAll('.series-line.strong')].map((l) => l.getAttribute('stroke'));
-  expect(strong()).toEqual(['#56b4e9']); // b0 A, the first colour
-
+  // The values themselves: no common bands, since the REFs differ.
   const user = userEvent.setup({ delay: null });
-  await user.selectOptions(screen.getByLabelText('Bands of'), 'r3-A');
-  expect(screen.getByLabelText('Bands')).toHaveTextContent('Bands of r3 A: REF 3.1');
-  expect(strong()).toEqual(['#cc79a7']); // r3 A, the third
-  expect(document.querySelector('.band-warning[data-from="4.6"]')).not.toBeNull();
+  await user.selectOptions(screen.getByLabelText('Axis'), 'values');
+  expect(screen.getByLabelText('Bands')).toHaveTextContent(
+    'The series have different thresholds: no bands drawn',
+  );
 
   // Elements: only amp A.
   await user.click(
@@ -123,6 +105,16 @@ test('draws each series with its values, statuses and the WARNING / ALARM bands'
   ]);
 });
 
+test('one camera whose series share their thresholds: values on their bands', async () => {
+  installFakeSocket(true);
+  trendApi(() => ({ body: { ...TREND, series: TREND.series.slice(0, 2) } }));
+  renderApp('/trends?cameras=b0');
+  expect(await screen.findByLabelText('Bands')).toHaveTextContent(
+    'Bands (every series): REF 3 · NORMAL 1.5 – 4.5 · WARNING 1 – 5 · ALARM beyond',
+  );
+  expect(screen.getByText('6 points: 1 ALARM.')).toBeInTheDocument();
+});
+
 test('reads the points from the keyboard and asks again when the cameras change', async () => {
   installFakeSocket(true);
   const { calls } = trendApi(() => ({ body: TREND }));
@@ -131,11 +123,13 @@ test('reads the points from the keyboard and asks again when the cameras change'
   fireEvent.keyDown(chart, { key: 'ArrowRight' });
   // Points in time order: the first is exposure 10 of the first series.
   expect(
-    await screen.findByText(/b0 A, exposure 10, night 2026-11-10, 2.9 · NORMAL/),
+    await screen.findByText(/b0 A, exposure 10, night 2026-11-10, 2.9 \(REF 3 − 0.1\) · NORMAL/),
   ).toBeInTheDocument();
   fireEvent.keyDown(chart, { key: 'End' });
   expect(
-    await screen.findByText(/exposure 12, night 2026-11-12, 4.9 · WARNING/),
+    await screen.findByText(
+      /r3 A, exposure 12, night 2026-11-12, 4.9 \(REF 3.1 \+ 1.8\) · WARNING/,
+    ),
   ).toBeInTheDocument();
 
   const user = userEvent.setup({ delay: null });

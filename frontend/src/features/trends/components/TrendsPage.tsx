@@ -1,8 +1,7 @@
 import { CameraPicker } from '@/components/ui/CameraPicker';
-import { DateRange, daysAgo, rangeTimes } from '@/components/ui/DateRange';
+import { DateRange, daysAgo } from '@/components/ui/DateRange';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
-import { ChartLegend } from '@/components/ui/chart/ChartLegend';
-import { PointChart, type ChartLine } from '@/components/ui/chart/PointChart';
+import { Chart, type ChartLine } from '@/components/ui/chart/Chart';
 import { sig } from '@/lib/format';
 import { useQlMapping } from '@/lib/queries/mapping';
 import type { Mapping } from '@/lib/types';
@@ -10,8 +9,16 @@ import { useUrlState } from '@/lib/url-state';
 
 import { useTrend } from '../api/trends';
 
-import { bandZones, sameBand, trendSeries, type SeriesSummary } from './trend-series';
+import {
+  bandZones,
+  deltaBand,
+  sameBand,
+  sameRanges,
+  trendSeries,
+  type SeriesSummary,
+} from './trend-series';
 import { ChoiceFilter } from '@/components/ui/ChoiceFilter';
+import type { TrendBand } from '../api/trends';
 
 const FLAVORS = ['', 'science', 'arc', 'flat', 'zero', 'dark'];
 const DEFAULTS = {
@@ -22,7 +29,7 @@ const DEFAULTS = {
   cameras: 'b0',
   elements: '',
   resolution: 'auto',
-  band: '',
+  view: 'auto',
 };
 
 type MetricOption = { key: string; label: string; units: string; step: string };
@@ -63,15 +70,20 @@ export function TrendsPage() {
   });
   const elements = csv(state.elements);
   const indexes = [...new Set((trend.data?.series ?? []).map((s) => s.index))].filter(Boolean);
+  // Every series is judged against its own thresholds: one set of bands when they all share it;
+  // otherwise each series is drawn as its distance from its own REF (Δ), on one set of bands
+  // when the ranges around REF agree (no series is ever painted with another's bands).
+  const all = trend.data ? trendSeries(trend.data, elements).summary : [];
+  const bands = all.map((s) => s.band).filter((b): b is TrendBand => b !== null);
+  const shared = bands.length === all.length && bands.every((b) => sameBand(b, bands[0]!));
+  const rangesShared = bands.length === all.length && bands.every((b) => sameRanges(b, bands[0]!));
+  const delta = state.view === 'delta' || (state.view === 'auto' && !shared && bands.length > 0);
   const { series, summary } = trend.data
-    ? trendSeries(trend.data, elements)
+    ? trendSeries(trend.data, elements, delta)
     : { series: [], summary: [] };
-  const withBand = summary.filter((s) => s.band);
-  const bandOf = withBand.find((s) => s.id === state.band) ?? withBand[0];
-  const band = bandOf?.band ?? null;
-  const shared = band !== null && summary.every((s) => sameBand(s.band, band));
-  const span = rangeTimes(state.from, state.to);
-  const xs = [...series.flatMap((s) => s.points.map((p) => p.x)), ...span];
+  const band: TrendBand | null =
+    delta && rangesShared && bands[0] ? deltaBand(bands[0]) : shared ? (bands[0] ?? null) : null;
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const refLine: ChartLine[] =
     band && xs.length
       ? [
@@ -80,11 +92,12 @@ export function TrendsPage() {
             x1: Math.max(...xs),
             y0: band.ref,
             y1: band.ref,
-            label: `REF ${band.ref}`,
+            label: delta ? 'REF of each series' : `REF ${sig(band.ref)}`,
           },
         ]
       : [];
-  const yLabel = metric ? `${metric.label}${metric.units ? ` [${metric.units}]` : ''}` : key;
+  const units = metric?.units ? ` [${metric.units}]` : '';
+  const yLabel = delta ? `${key} − REF${units}` : metric ? `${metric.label}${units}` : key;
   const points = summary.reduce((n, s) => n + s.points, 0);
 
   return (
@@ -93,10 +106,7 @@ export function TrendsPage() {
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Metric
-          <select
-            value={key}
-            onChange={(e) => update({ key: e.target.value, band: '', elements: '' })}
-          >
+          <select value={key} onChange={(e) => update({ key: e.target.value, elements: '' })}>
             {[...new Set(options.map((o) => o.step))].map((step) => (
               <optgroup key={step} label={step}>
                 {options
@@ -123,6 +133,14 @@ export function TrendsPage() {
             <option value="auto">auto</option>
             <option value="exposure">every exposure</option>
             <option value="night">per night (mean)</option>
+          </select>
+        </label>
+        <label>
+          Axis
+          <select value={state.view} onChange={(e) => update({ view: e.target.value })}>
+            <option value="auto">auto</option>
+            <option value="values">values</option>
+            <option value="delta">Δ from each series&apos; REF</option>
           </select>
         </label>
       </form>
@@ -171,7 +189,7 @@ export function TrendsPage() {
       )}
       {trend.data && points > 0 && (
         <section className="panel" aria-label="Trend">
-          <PointChart
+          <Chart
             label={`${key} over time`}
             xLabel={
               trend.data.resolution === 'night'
@@ -180,19 +198,12 @@ export function TrendsPage() {
             }
             yLabel={yLabel}
             xKind="time"
-            series={shared ? series : series.map((s) => ({ ...s, strong: s.id === bandOf?.id }))}
+            series={series}
             bands={band ? bandZones(band) : []}
             lines={refLine}
-            xInclude={span}
             yInclude={band ? band.warn : []}
           />
-          <ChartLegend series={series} />
-          <BandCaption
-            band={bandOf}
-            shared={shared}
-            choices={withBand}
-            onChoose={(id) => update({ band: id })}
-          />
+          <BandCaption band={band} delta={delta} shared={shared} rangesShared={rangesShared} />
           <SummaryTable summary={summary} />
         </section>
       )}
@@ -202,36 +213,38 @@ export function TrendsPage() {
 
 function BandCaption({
   band,
+  delta,
   shared,
-  choices,
-  onChoose,
+  rangesShared,
 }: {
-  band: SeriesSummary | undefined;
+  band: TrendBand | null;
+  delta: boolean;
   shared: boolean;
-  choices: SeriesSummary[];
-  onChoose: (id: string) => void;
+  rangesShared: boolean;
 }) {
-  if (!band?.band) return <p className="muted">No thresholds for this metric: no bands drawn.</p>;
-  const { ref, normal, warn, expid } = band.band;
+  if (!band && (delta || !shared))
+    return (
+      <p className="muted" aria-label="Bands">
+        {delta
+          ? 'Each series is drawn as its distance from its own REF; their ranges differ, so no common bands are drawn'
+          : 'The series have different thresholds: no bands drawn (axis "Δ from each series\' REF" puts them on one axis)'}
+        ; each point&apos;s shape is its own grade (REF and ranges per series in the table).
+      </p>
+    );
+  if (!band) return <p className="muted">No thresholds for this metric: no bands drawn.</p>;
+  const { ref, normal, warn, expid } = band;
+  const what = delta
+    ? rangesShared
+      ? 'Each series drawn as its distance from its own REF (table below); bands'
+      : 'Δ from each REF'
+    : 'Bands (every series)';
   return (
     <div className="band-caption">
       <p aria-label="Bands">
-        {shared ? 'Bands (every series)' : `Bands of ${band.name}`}: REF {sig(ref)} · NORMAL{' '}
-        {sig(normal[0])} – {sig(normal[1])} · WARNING {sig(warn[0])} – {sig(warn[1])} · ALARM beyond{' '}
+        {what}: REF {sig(ref)} · NORMAL {sig(normal[0])} – {sig(normal[1])} · WARNING {sig(warn[0])}{' '}
+        – {sig(warn[1])} · ALARM beyond{' '}
         <span className="muted">(the thresholds that graded exposure {expid})</span>
       </p>
-      {!shared && choices.length > 1 && (
-        <label>
-          Bands of
-          <select value={band.id} onChange={(e) => onChoose(e.target.value)}>
-            {choices.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
     </div>
   );
 }
@@ -246,6 +259,8 @@ function SummaryTable({ summary }: { summary: SeriesSummary[] }) {
           <th>Last</th>
           <th>Min</th>
           <th>Max</th>
+          <th>REF</th>
+          <th>NORMAL range</th>
           <th>WARNING</th>
           <th>ALARM</th>
         </tr>
@@ -261,6 +276,10 @@ function SummaryTable({ summary }: { summary: SeriesSummary[] }) {
             <td>{sig(s.last)}</td>
             <td>{sig(s.min)}</td>
             <td>{sig(s.max)}</td>
+            <td>{s.band ? sig(s.band.ref) : '—'}</td>
+            <td className="small">
+              {s.band ? `${sig(s.band.normal[0])} – ${sig(s.band.normal[1])}` : '—'}
+            </td>
             <td className={s.warnings ? 'text-warning' : ''}>{s.warnings}</td>
             <td className={s.alarms ? 'text-alarm' : ''}>{s.alarms}</td>
           </tr>

@@ -1,4 +1,4 @@
-import type { ChartBand, ChartSeries } from '@/components/ui/chart/PointChart';
+import type { ChartBand, ChartSeries } from '@/components/ui/chart/Chart';
 import type { MarkerStatus } from '@/components/ui/chart/markers';
 import { seriesColor } from '@/components/ui/chart/palette';
 import { mjdToMs, nightToMs } from '@/components/ui/chart/scale';
@@ -26,10 +26,15 @@ function grade(status: string | null | undefined): MarkerStatus {
   return status === 'NORMAL' || status === 'WARNING' || status === 'ALARM' ? status : 'UNKNOWN';
 }
 
-/** The chart series and the table rows of a trend, keeping only the chosen elements. */
+/**
+ * The chart series and the table rows of a trend, keeping only the chosen elements. With
+ * `delta`, each series is drawn as its distance from its own REF (the REF that graded its newest
+ * exposure), so series with different references share one axis and one set of bands.
+ */
 export function trendSeries(
   trend: Trend,
   elements: string[],
+  delta = false,
 ): { series: ChartSeries[]; summary: SeriesSummary[] } {
   const keep = (index: string) => elements.length === 0 || elements.includes(index);
   const series: ChartSeries[] = [];
@@ -42,6 +47,8 @@ export function trendSeries(
       const name = seriesName(s.camera, s.index);
       const color = seriesColor(i);
       const points: ChartSeries['points'] = [];
+      const ref = delta ? (s.band?.ref ?? null) : 0;
+      if (ref === null) return; // no reference to measure from: not on a Δ axis
       let warnings = 0;
       let alarms = 0;
       if ('expid' in s) {
@@ -53,11 +60,11 @@ export function trendSeries(
           const mjd = s.mjd[k];
           points.push({
             x: mjd != null ? mjdToMs(mjd) : nightToMs(s.night[k] ?? 0),
-            y: value,
+            y: value - ref,
             status,
             tip: [
               `exposure ${s.expid[k]}, night ${night(s.night[k])}`,
-              `${sig(value)} · ${status}`,
+              `${sig(value)}${delta ? ` (REF ${sig(ref)} ${value - ref >= 0 ? '+' : '−'} ${sig(Math.abs(value - ref))})` : ''} · ${status}`,
             ],
           });
         });
@@ -70,7 +77,7 @@ export function trendSeries(
           if (mean === null) return;
           points.push({
             x: nightToMs(s.night[k] ?? 0),
-            y: mean,
+            y: mean - ref,
             status: na > 0 ? 'ALARM' : nw > 0 ? 'WARNING' : 'NORMAL',
             tip: [
               `night ${night(s.night[k])}: ${s.count[k]} values`,
@@ -80,7 +87,7 @@ export function trendSeries(
           });
         });
       }
-      const ys = points.map((p) => p.y);
+      const ys = points.map((p) => p.y + ref);
       series.push({ id, name, color, points, line: true });
       summary.push({
         id,
@@ -109,6 +116,23 @@ export function bandZones(band: TrendBand): ChartBand[] {
     { from: n1, to: w1, kind: 'warning' },
     { from: w1, to: Infinity, kind: 'alarm' },
   ];
+}
+
+/** A band measured from its REF (REF at 0), for the Δ axis. */
+export function deltaBand(band: TrendBand): TrendBand {
+  const from = (v: number) => Number((v - band.ref).toPrecision(10));
+  return {
+    ...band,
+    ref: 0,
+    normal: [from(band.normal[0]), from(band.normal[1])],
+    warn: [from(band.warn[0]), from(band.warn[1])],
+  };
+}
+
+/** Whether two bands have the same ranges around their REFs (the REFs may differ). */
+export function sameRanges(a: TrendBand | null, b: TrendBand | null): boolean {
+  if (!a || !b) return a === b;
+  return sameBand(deltaBand(a), deltaBand(b));
 }
 
 export function sameBand(a: TrendBand | null, b: TrendBand | null): boolean {
