@@ -21,6 +21,7 @@ if qlf_compose_running; then
   echo "== docker compose: rebuilding the images, new containers for ${services[*]}, then nginx"
   qlf_compose "${profile_args[@]}" build
   qlf_compose "${profile_args[@]}" up -d --no-deps --force-recreate "${scale_args[@]}" "${services[@]}"
+  qlf_compose_wait_healthy backend 300  # migrated and serving before nginx sends it requests
   qlf_compose up -d --no-deps --force-recreate nginx
   exit 0
 fi

@@ -35,16 +35,16 @@ done
 
 if [ "$mode" = docker ]; then
   source scripts/compose.sh
+  if [ -n "$celery_workers" ] && [[ ! "$celery_workers" =~ ^[1-9][0-9]*$ ]]; then
+    echo "--celery-workers must be a positive number (got '$celery_workers')" >&2
+    exit 2
+  fi
   qlf_compose_check || exit 1
   scratch="$(sed -n 's/^QLF_SCRATCH_SOURCE=//p' .env | tail -n 1)"
   if [ -n "$scratch" ] && ! qlf_container_writable "$scratch"; then
     echo "The containers' user (uid $QLF_CONTAINER_UID) cannot write to the scratch folder $scratch (QLF_SCRATCH_SOURCE in .env):" >&2
     echo "  chown $QLF_CONTAINER_UID:$QLF_CONTAINER_UID $scratch   (or chmod o+wx $scratch)" >&2
     exit 1
-  fi
-  if [ -n "$celery_workers" ] && [[ ! "$celery_workers" =~ ^[1-9][0-9]*$ ]]; then
-    echo "--celery-workers must be a positive number (got '$celery_workers')" >&2
-    exit 2
   fi
   profile_args=()
   services="db, redis, backend, daemon, nginx"

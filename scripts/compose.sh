@@ -71,3 +71,35 @@ qlf_compose_http_port() {  # the host port nginx of this checkout's running depl
   qlf_compose_installed || return 0
   qlf_compose port nginx 80 2>/dev/null | sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' | head -n 1
 }
+
+qlf_compose_wait_healthy() {  # SERVICE SECONDS: wait until every container of SERVICE is healthy
+  local service="$1" deadline=$((SECONDS + $2)) ids states
+  while :; do
+    ids="$(qlf_compose --profile cluster ps -q "$service" 2>/dev/null)"
+    states="$(for id in $ids; do docker inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null; done | sort -u)"
+    [ -n "$ids" ] && [ "$states" = healthy ] && return 0
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$service is not healthy after $2 s (${states:-no container}): docker compose logs $service" >&2
+      return 1
+    fi
+    sleep 2
+  done
+}
+
+qlf_container_engine() {  # an engine for the compose end-to-end test: the one answering, else
+  # podman prepared by ../shared/tools/containers/setup.sh (root only; it exports DOCKER_HOST)
+  local setup="$ROOT/../shared/tools/containers/setup.sh" exports
+  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then return 0; fi
+  if [ -x "$setup" ] || [ -f "$setup" ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "   no container engine answers, and $setup needs root" >&2
+      return 1
+    fi
+    echo "   no container engine answers: preparing podman with $setup"
+    exports="$(bash "$setup")" || { echo "   $setup failed" >&2; return 1; }
+    eval "$exports"
+    return 0
+  fi
+  echo "   no container engine answers (docker info), and no $setup to prepare one" >&2
+  return 1
+}
