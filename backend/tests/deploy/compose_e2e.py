@@ -158,13 +158,19 @@ class Deployment:
         )  # fmt: skip
 
     def processed(self, expid: int, seconds: float = 300) -> dict:
-        def done(status, body):
+        """The process of ``expid`` once it ended; it must have ended well."""
+
+        def ended(status, body):
             return status == 200 and any(
-                p["expid"] == expid and p["status"] == "done" for p in json.loads(body)
+                p["expid"] == expid and p["status"] in ("done", "failed") for p in json.loads(body)
             )
 
-        _, body = self.wait_for("/api/processes/recent/", want=done, seconds=seconds)
-        return next(p for p in json.loads(body) if p["expid"] == expid)
+        _, body = self.wait_for("/api/processes/recent/", want=ended, seconds=seconds)
+        process = next(p for p in json.loads(body) if p["expid"] == expid)
+        if process["status"] != "done":
+            logs = self.compose("logs", "--tail", "40", "daemon", "worker", check=False).stdout
+            pytest.fail(f"exposure {expid} {process['status']}: {process}\n{logs}")
+        return process
 
 
 @pytest.fixture(scope="module")
