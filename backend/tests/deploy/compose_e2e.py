@@ -162,7 +162,8 @@ class Deployment:
 
         def ended(status, body):
             return status == 200 and any(
-                p["expid"] == expid and p["status"] in ("done", "failed") for p in json.loads(body)
+                p["expid"] == expid and p["status"] in ("done", "failed", "aborted")
+                for p in json.loads(body)
             )
 
         _, body = self.wait_for("/api/processes/recent/", want=ended, seconds=seconds)
