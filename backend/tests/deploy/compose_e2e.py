@@ -7,7 +7,8 @@ podman's Docker-compatible API works: ../shared/tools/containers/setup.sh); with
 saying so. It works in a copy of the repository's files under a compose project of its own
 (``QLF_E2E_PROJECT``, default qlfe2e), so a developer's own .env and deployment are never touched;
 it shares only the image tags qlf-backend:local and qlf-nginx:local. Its containers and volumes
-are removed at the end, the images are kept (the next run's cache).
+are removed at the end, the images are kept (the next run's cache; QLF_E2E_NO_CACHE=1 builds
+without it, as on a new machine).
 
 The file's name keeps it out of the ordinary pytest run: it takes minutes.
 """
@@ -199,7 +200,8 @@ def test_the_deployment_through_nginx(deployment):
           "--specs-dir", "backend/specs/mini", "--workers", "2")  # fmt: skip
 
     # Both images built, the services started; ready when nginx answers the API.
-    d.timed("build", *_compose_client(), "build")
+    cold = ["--no-cache"] if os.environ.get("QLF_E2E_NO_CACHE") == "1" else []
+    d.timed("build", *_compose_client(), "build", *cold)
     start = time.monotonic()
     d.timed("start", "./start.sh", "--docker")
     d.wait_for("/api/auth/me/")
