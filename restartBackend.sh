@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Restart the backend and the pipeline daemon after a code change: the embedded server (which
-# runs the daemon), or, when the compose deployment runs, a rebuild of the images (the code is in
-# them) and new containers for backend, daemon and the Celery workers, then nginx. The demo
-# instrument and the web application's build (embedded) are left as they are.
+# runs the daemon), or, when the compose deployment runs, a rebuild of the backend image (the code
+# is in it) and new containers for backend, daemon and the Celery workers, then nginx (it finds
+# the new backend by itself; a new nginx also drops connections to the old one). The demo
+# instrument and the web application's build are left as they are.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/env.sh
@@ -18,11 +19,11 @@ if qlf_compose_running; then
     scale_args=(--scale "worker=$workers")
     services+=(worker)
   fi
-  echo "== docker compose: rebuilding the images, new containers for ${services[*]}, then nginx"
-  qlf_compose "${profile_args[@]}" build
-  qlf_compose "${profile_args[@]}" up -d --no-deps --force-recreate "${scale_args[@]}" "${services[@]}"
+  echo "== docker compose: rebuilding the backend image, new containers for ${services[*]}, then nginx"
+  qlf_compose build backend  # the one image of backend, daemon and worker
+  qlf_compose "${profile_args[@]}" up -d --no-build --no-deps --force-recreate "${scale_args[@]}" "${services[@]}"
   qlf_compose_wait_healthy backend 300  # migrated and serving before nginx sends it requests
-  qlf_compose up -d --no-deps --force-recreate nginx
+  qlf_compose up -d --no-build --no-deps --force-recreate nginx
   exit 0
 fi
 ./stop.sh server

@@ -65,7 +65,7 @@ QLF is starting under docker compose: http://localhost:${http_port:-8080}/   (do
 Create an operator to log in and control the pipeline:
   docker compose exec backend qlf createoperator USERNAME        (it asks for the password)
 Logs: docker compose logs -f backend daemon
-Apply a code change (rebuild, recreate backend, daemon, workers, nginx): ./restartBackend.sh   Stop: ./stop.sh
+Apply a backend code change (rebuild, recreate backend, daemon, workers, nginx): ./restartBackend.sh   Stop: ./stop.sh
 EOT
   exit 0
 fi

@@ -201,7 +201,7 @@ def test_the_deployment_through_nginx(deployment):
 
     # Both images built, the services started; ready when nginx answers the API.
     cold = ["--no-cache"] if os.environ.get("QLF_E2E_NO_CACHE") == "1" else []
-    d.timed("build", *_compose_client(), "build", *cold)
+    d.timed("build", *_compose_client(), "build", *cold, "backend", "nginx")
     start = time.monotonic()
     d.timed("start", "./start.sh", "--docker")
     d.wait_for("/api/auth/me/")
