@@ -33,6 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$PWD"
+source scripts/compose.sh
 CONFIG="${QLF_CONFIG:-$ROOT/qlf.env}"
 ENV_FILE="$ROOT/.env"
 KEYS=(QLF_DATA_DIR QLF_CALIB_DIR QLF_SCRATCH_DIR QLF_SPECS_DIR QLF_ARMS QLF_SPECTROGRAPHS
@@ -156,6 +157,10 @@ if [ -n "${value[QLF_SCRATCH_DIR]}" ]; then
   if ! mkdir -p "$dir" 2>/dev/null; then problem "scratch directory $dir cannot be created"
   elif [ ! -w "$dir" ]; then problem "scratch directory $dir is not writable"
   else ok "scratch directory $dir (writable)"; fi
+  if [ -d "$dir" ] && ! qlf_container_writable "$dir"; then
+    echo "  ! docker compose: the containers' user (uid $QLF_CONTAINER_UID) cannot write to $dir;"
+    echo "    ./start.sh --docker refuses it until: chown $QLF_CONTAINER_UID:$QLF_CONTAINER_UID $dir (or chmod o+wx $dir)"
+  fi
 fi
 [ -z "${value[QLF_SPECS_DIR]}" ] || readable_dir QLF_SPECS_DIR "thresholds directory"
 
@@ -179,6 +184,9 @@ port_free() { # HOST PORT: 0 when nothing listens there (a running QLF of this c
   url="$(cat "$ROOT/var/run/server.url" 2>/dev/null || true)"
   if [ -n "$url" ] && [[ "$url" == *":$2/" ]] && [ -f "$ROOT/var/run/server.pid" ] && kill -0 "$(cat "$ROOT/var/run/server.pid")" 2>/dev/null; then
     return 0
+  fi
+  if [ "$1" = 0.0.0.0 ] && [ "$(qlf_compose_http_port)" = "$2" ]; then
+    return 0  # the nginx of this checkout's compose deployment
   fi
   python3 -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))" "$1" "$2" 2>/dev/null
 }

@@ -4,7 +4,9 @@
 #   ./start.sh                 embedded (SQLite under var/, no other services): set up, create the
 #                              demo night if no data directory is configured, start the web server
 #                              with the pipeline daemon inside it, print the URL
-#   ./start.sh --docker        the docker compose deployment (run ./configure.sh first)
+#   ./start.sh --docker        the docker compose deployment (run ./configure.sh first); with
+#                              QLF_EXECUTOR=celery in .env also the cluster profile's Celery
+#                              workers (--celery-workers N: how many containers, default 2)
 #   ./start.sh --no-build      embedded, without (re)building the web application
 #   ./start.sh --demo-profile desi   the demo with the full-size instrument (slower)
 #
@@ -18,10 +20,13 @@ source scripts/env.sh
 profile=mini
 mode=embedded
 build=1
+celery_workers=""
+scale_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --demo-profile) profile="$2"; shift 2 ;;
     --docker) mode=docker; shift ;;
+    --celery-workers) celery_workers="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see ./start.sh --help)" >&2; exit 2 ;;
@@ -29,18 +34,38 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$mode" = docker ]; then
-  source docker/compose.sh
+  source scripts/compose.sh
+  if [ -n "$celery_workers" ] && [[ ! "$celery_workers" =~ ^[1-9][0-9]*$ ]]; then
+    echo "--celery-workers must be a positive number (got '$celery_workers')" >&2
+    exit 2
+  fi
   qlf_compose_check || exit 1
-  echo "== docker compose: building the images and starting db, redis, backend, daemon, nginx"
-  qlf_compose up -d --build
-  mkdir -p "$(dirname "$COMPOSE_MARK")" && touch "$COMPOSE_MARK"
+  scratch="$(sed -n 's/^QLF_SCRATCH_SOURCE=//p' .env | tail -n 1)"
+  if [ -n "$scratch" ] && ! qlf_container_writable "$scratch"; then
+    echo "The containers' user (uid $QLF_CONTAINER_UID) cannot write to the scratch folder $scratch (QLF_SCRATCH_SOURCE in .env):" >&2
+    echo "  chown $QLF_CONTAINER_UID:$QLF_CONTAINER_UID $scratch   (or chmod o+wx $scratch)" >&2
+    exit 1
+  fi
+  profile_args=()
+  services="db, redis, backend, daemon, nginx"
+  if [ "$(qlf_compose_executor)" = celery ]; then  # camera jobs need Celery workers
+    profile_args=(--profile cluster)
+    scale_args=(--scale "worker=${celery_workers:-2}")
+    services="$services, ${celery_workers:-2} Celery workers"
+  elif [ -n "$celery_workers" ]; then
+    echo "--celery-workers needs QLF_EXECUTOR=celery in .env (./configure.sh --executor celery)" >&2
+    exit 2
+  fi
+  echo "== docker compose: building the images and starting $services"
+  qlf_compose "${profile_args[@]}" up -d --build "${scale_args[@]}"
   http_port="$(sed -n 's/^QLF_HTTP_PORT=//p' .env | tail -n 1)"
   cat <<EOT
 
 QLF is starting under docker compose: http://localhost:${http_port:-8080}/   (docker compose ps: health)
 Create an operator to log in and control the pipeline:
   docker compose exec backend qlf createoperator USERNAME        (it asks for the password)
-Logs: docker compose logs -f backend daemon   Restart after a change: ./restartBackend.sh   Stop: ./stop.sh
+Logs: docker compose logs -f backend daemon
+Apply a backend code change (rebuild, recreate backend, daemon, workers, nginx): ./restartBackend.sh   Stop: ./stop.sh
 EOT
   exit 0
 fi

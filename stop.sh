@@ -13,10 +13,11 @@ names=("$@")
 stopped=0
 [ $# -gt 0 ] || names=(ics server daemon)
 
-source docker/compose.sh
-if [ -f "$COMPOSE_MARK" ] && [ $# -eq 0 ]; then
+source scripts/compose.sh
+# Compose is asked what runs (every profile): a failed start or a cluster started by hand counts.
+if [ $# -eq 0 ] && qlf_compose_running; then
   echo "== docker compose down (the volumes stay: data, scratch, database)"
-  qlf_compose down && rm -f "$COMPOSE_MARK"
+  qlf_compose --profile cluster down --remove-orphans
   stopped=1
 fi
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up the environment from the project's files and run every check: ruff, then pytest.
-# Usage: ./test.sh [pytest arguments...]
+# Set up the environment from the project's files and run every check: ruff, docs, pytest, the
+# web application, then the compose deployment built and run.
+# Usage: ./test.sh [pytest arguments...]   (with arguments: only ruff, docs and those tests)
+# QLF_SKIP_FRONTEND=1 skips the web application's checks, QLF_SKIP_COMPOSE=1 the compose stage.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/env.sh
@@ -42,4 +44,16 @@ if [ $# -eq 0 ] && [ "${QLF_SKIP_FRONTEND:-0}" != 1 ]; then
   source "$ROOT/scripts/frontend.sh"
   qlf_frontend_check
   qlf_frontend_e2e
+fi
+
+# The compose deployment built from the project's Dockerfiles and run (nginx, backend, daemon,
+# Postgres, Redis, Celery workers), checked through nginx: backend/tests/deploy/compose_e2e.py.
+# It needs a container engine: the one answering `docker info`, else podman prepared by
+# ../shared/tools/containers/setup.sh (as root). Without one the test skips and says why.
+if [ $# -eq 0 ] && [ "${QLF_SKIP_COMPOSE:-0}" != 1 ]; then
+  echo "== compose end-to-end (QLF_SKIP_COMPOSE=1 skips it)"
+  source "$ROOT/scripts/compose.sh"
+  qlf_container_engine || echo "   !! SKIPPING the compose end-to-end test: no container engine" >&2
+  cd "$ROOT/backend"
+  "$VENV/bin/python" -m pytest -n 0 -p no:cacheprovider -rs -s tests/deploy/compose_e2e.py
 fi

@@ -137,6 +137,7 @@ class PipelineDaemon:
                 self._run_commands(block=False)
                 try:
                     self.disk_watch.poll()
+                    self._report_idle_executor()
                     busy = self.scheduler.tick(_TURN_S)
                     self.error = ""
                 except Exception as exc:  # e.g. a full disk: report, wait, try again
@@ -189,6 +190,16 @@ class PipelineDaemon:
             self.publisher.close()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _report_idle_executor(self) -> None:
+        """Publish the executor's alert about jobs no worker takes (the Celery executor's)."""
+        check = getattr(self.scheduler.executor, "worker_alert", None)
+        alert = check() if check is not None else None
+        if alert is not None:
+            current = self.scheduler.current
+            alert["expid"] = current.expid if current is not None else None
+            log.error(alert["text"])
+            self.publisher.publish("alert", alert)
 
     def _autostart(self) -> None:
         """The first start, in the loop: a failure (the database not up yet, ...) is reported

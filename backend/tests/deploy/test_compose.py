@@ -1,7 +1,8 @@
-"""docker-compose.yml and docker/nginx.conf, checked without a Docker engine (none runs in CI).
+"""docker-compose.yml and nginx/nginx.conf, checked without a container engine.
 
 The structure is always checked by parsing the file; ``docker compose config`` (or
-``docker-compose config``) and ``nginx -t`` run too where those programs are installed.
+``docker-compose config``) and ``nginx -t`` run too where those programs are installed. The
+deployment itself is built and run by compose_e2e.py (./test.sh's compose stage).
 """
 
 from __future__ import annotations
@@ -31,19 +32,22 @@ def test_the_services_of_the_deployment(services):
     assert set(services) == SERVICES
 
 
-def test_every_service_has_a_health_check(services):
+def test_every_service_has_a_health_check_that_docker_and_podman_run_alike(services):
     for name, service in services.items():
         check = service.get("healthcheck", {}).get("test")
-        assert check and check[0] in ("CMD", "CMD-SHELL"), f"{name} has no health check"
+        assert check, f"{name} has no health check"
+        # podman's compat API splits CMD-form arguments on spaces; `podman exec` sets no
+        # $HOSTNAME: the shell form, with `hostname`, works under both.
+        assert check[0] == "CMD-SHELL" and len(check) == 2, f"{name}: {check}"
+        assert "HOSTNAME" not in check[1], f"{name}: {check}"
 
 
 def test_backend_daemon_and_worker_share_one_image(services):
-    builds = {
-        name: services[name]["build"]["dockerfile"] for name in ("backend", "daemon", "worker")
-    }
+    assert services["backend"]["build"]["dockerfile"] == "backend/Dockerfile"
     images = {services[name]["image"] for name in ("backend", "daemon", "worker")}
-    assert set(builds.values()) == {"docker/backend.Dockerfile"}
     assert len(images) == 1
+    for name in ("daemon", "worker"):  # built once, by backend; never pulled
+        assert "build" not in services[name] and services[name]["pull_policy"] == "never"
 
 
 def test_only_nginx_is_published(services):
@@ -145,12 +149,15 @@ def test_compose_config_refuses_a_missing_secret(repo, tmp_path):
     assert "configure.sh" in done.stderr
 
 
-def test_nginx_proxies_the_backend_routes(repo):
-    conf = (repo / "docker" / "nginx.conf").read_text()
-    assert "server backend:8000;" in conf
+def test_nginx_proxies_the_backend_routes_resolving_it_at_request_time(repo):
+    conf = (repo / "nginx" / "nginx.conf").read_text()
+    assert "upstream" not in conf  # resolved once at start: 502 after a redeploy
+    assert "set $qlf_backend http://backend:8000;" in conf
+    assert "include /tmp/nginx-resolver.conf;" in conf
     assert "location ~ ^/(api|admin|static)/" in conf
     websocket = conf[conf.index("location /ws/") :]
     websocket = websocket[: websocket.index("}")]
+    assert "proxy_pass $qlf_backend;" in websocket
     assert "proxy_set_header Upgrade $http_upgrade;" in websocket
     assert "proxy_set_header Connection $connection_upgrade;" in websocket
     assert "try_files $uri /index.html;" in conf  # the app's own paths
@@ -160,25 +167,11 @@ def test_nginx_accepts_the_configuration(repo, tmp_path):
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     if nginx is None:
         pytest.skip("nginx is not installed")
-    # The compose network's name does not resolve here: the upstream is stubbed to the loopback.
-    site = (repo / "docker" / "nginx.conf").read_text().replace("backend:8000", "127.0.0.1:8000")
-    (tmp_path / "site.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"""
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log;
-events {{}}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
-    include {tmp_path}/site.conf;
-}}
-"""
-    )
+    # The image's paths, moved under tmp_path; the resolver as entrypoint.sh writes it.
+    conf = (repo / "nginx" / "nginx.conf").read_text()
+    conf = re.sub(r"^user .*$", "", conf, flags=re.MULTILINE).replace("/tmp/", f"{tmp_path}/")
+    (tmp_path / "nginx-resolver.conf").write_text("resolver 127.0.0.11 valid=10s;\n")
+    (tmp_path / "nginx.conf").write_text(conf)
     done = subprocess.run(
         [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
         capture_output=True,
@@ -187,3 +180,19 @@ http {{
     )
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
+
+
+def test_nginx_entrypoint_writes_the_resolver_of_the_container(repo, tmp_path):
+    entrypoint = repo / "nginx" / "entrypoint.sh"
+    script = entrypoint.read_text().replace("/tmp/", f"{tmp_path}/")
+    (tmp_path / "entrypoint.sh").write_text(script)
+    for nameserver, want in (("10.89.0.1", "10.89.0.1"), ("fd00::1", "[fd00::1]")):
+        done = subprocess.run(
+            ["sh", str(tmp_path / "entrypoint.sh"), "true"],
+            env={"PATH": "/usr/bin:/bin", "QLF_RESOLVER": nameserver},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / "nginx-resolver.conf").read_text() == f"resolver {want} valid=10s;\n"

@@ -92,6 +92,23 @@ def test_running_again_keeps_the_secrets_and_the_settings(repo, site):
     assert _read(site / "qlf.env")["QLF_DATA_DIR"] == str(site / "raw")
 
 
+@pytest.mark.parametrize(("mode", "warned"), [(0o700, True), (0o777, False)])
+def test_says_when_the_containers_cannot_write_the_scratch_folder(repo, site, mode, warned):
+    """The containers run as uid 10001: a folder only its owner (here, not 10001) may write
+    is writable for ./start.sh but not for docker compose, and configure.sh says so."""
+    if os.getuid() == 10001:
+        pytest.skip("run as the containers' own user")
+    (site / "qa").mkdir()
+    (site / "qa").chmod(mode)
+    ports = ("--port", str(_free_port()), "--http-port", str(_free_port()))
+    done = _configure(repo, site, "--scratch-dir", str(site / "qa"), *ports, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert f"scratch directory {site / 'qa'} (writable)" in done.stdout
+    message = f"the containers' user (uid 10001) cannot write to {site / 'qa'}"
+    assert (message in done.stdout) is warned, done.stdout
+    assert ("chown 10001:10001" in done.stdout) is warned
+
+
 def test_lists_every_problem_and_writes_nothing(repo, site):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

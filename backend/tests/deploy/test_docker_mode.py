@@ -1,7 +1,8 @@
-"""./start.sh --docker, ./stop.sh and ./restartBackend.sh with the compose deployment.
+"""./start.sh --docker, ./stop.sh and scripts/compose.sh where no container engine runs.
 
-No Docker engine runs here: a stand-in ``docker`` on PATH records the calls. The scripts run in
-a copy of the repository's scripts, so a developer's own .env is never touched.
+The deployment itself is built, started, restarted and stopped by compose_e2e.py (./test.sh's
+compose stage). The scripts run here in a copy of the repository's scripts, so a developer's own
+.env is never touched.
 """
 
 from __future__ import annotations
@@ -12,39 +13,32 @@ import subprocess
 
 import pytest
 
-FAKE_DOCKER = """#!/bin/sh
-echo "$*" >> "{calls}"
-case "$*" in
-  "compose version") exit {compose} ;;
-  info) exit {info} ;;
-esac
-exit 0
-"""
+SCRIPTS = ("start.sh", "stop.sh", "restartBackend.sh", "scripts/env.sh", "scripts/compose.sh")
 
 
 @pytest.fixture
 def checkout(repo, tmp_path):
     """The scripts of the repository in a folder of their own."""
     root = tmp_path / "qlf"
-    for name in ("start.sh", "stop.sh", "restartBackend.sh", "scripts/env.sh", "docker/compose.sh"):
+    for name in SCRIPTS:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / name, root / name)
     return root
 
 
-def _docker(tmp_path, *, compose: int = 0, info: int = 0):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    calls = tmp_path / "docker-calls"
-    script = bin_dir / "docker"
-    script.write_text(FAKE_DOCKER.format(calls=calls, compose=compose, info=info))
-    script.chmod(0o755)
-    return bin_dir, calls
+@pytest.fixture
+def bare_path(tmp_path):
+    """A PATH with the shell and a few tools, and no docker nor docker-compose."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("bash", "dirname", "cat", "sed", "tail", "sort", "grep", "pgrep", "stat"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    return tools
 
 
-def _run(root, bin_dir, *command: str, path="/usr/bin:/bin") -> subprocess.CompletedProcess:
+def _run(root, path, *command: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QLF_")}
-    env["PATH"] = f"{bin_dir}:{path}".rstrip(":")
+    env["PATH"] = str(path)
     return subprocess.run(
         [str(root / command[0]), *command[1:]],
         cwd=root,
@@ -56,54 +50,45 @@ def _run(root, bin_dir, *command: str, path="/usr/bin:/bin") -> subprocess.Compl
     )
 
 
-def test_docker_mode_needs_the_env_file_of_configure(checkout, tmp_path):
-    bin_dir, calls = _docker(tmp_path)
-    done = _run(checkout, bin_dir, "start.sh", "--docker")
-    assert done.returncode == 1
-    assert "run ./configure.sh first" in done.stderr
-    assert " up " not in calls.read_text()
-
-
-def test_docker_mode_says_when_the_engine_does_not_answer(checkout, tmp_path):
-    (checkout / ".env").write_text("POSTGRES_PASSWORD=x\n")
-    bin_dir, calls = _docker(tmp_path, info=1)
-    done = _run(checkout, bin_dir, "start.sh", "--docker")
-    assert done.returncode == 1
-    assert "The Docker engine does not answer" in done.stderr
-    assert " up " not in calls.read_text()
-
-
-def test_docker_mode_says_when_docker_is_missing(checkout, tmp_path):
-    tools = tmp_path / "tools"  # a PATH with the shell and dirname only
-    tools.mkdir()
-    for tool in ("bash", "dirname"):
-        (tools / tool).symlink_to(shutil.which(tool))
-    done = _run(checkout, tools, "start.sh", "--docker", path="")
+def test_docker_mode_says_when_docker_is_missing(checkout, bare_path):
+    done = _run(checkout, bare_path, "start.sh", "--docker")
     assert done.returncode == 1
     assert "needs Docker with the compose plugin" in done.stderr
 
 
-def test_start_stop_and_restart_drive_docker_compose(checkout, tmp_path):
-    (checkout / ".env").write_text("QLF_HTTP_PORT=8181\nPOSTGRES_PASSWORD=x\n")
-    bin_dir, calls = _docker(tmp_path)
-    compose = f"compose --project-directory {checkout} -f {checkout}/docker-compose.yml"
+def test_celery_workers_must_be_a_number(checkout, bare_path):
+    done = _run(checkout, bare_path, "start.sh", "--docker", "--celery-workers", "two")
+    assert done.returncode == 2
+    assert "--celery-workers must be a positive number (got 'two')" in done.stderr
 
-    started = _run(checkout, bin_dir, "start.sh", "--docker")
-    assert started.returncode == 0, started.stderr
-    assert f"{compose} up -d --build" in calls.read_text().splitlines()
-    assert "http://localhost:8181/" in started.stdout
-    assert "docker compose exec backend qlf createoperator" in started.stdout
 
-    restarted = _run(checkout, bin_dir, "restartBackend.sh")
-    assert restarted.returncode == 0, restarted.stderr
-    assert calls.read_text().splitlines()[-1] == f"{compose} restart backend daemon"
+def test_stop_without_any_deployment_says_so(checkout, bare_path):
+    (checkout / ".env").write_text("POSTGRES_PASSWORD=x\n")  # configured, no compose client
+    done = _run(checkout, bare_path, "stop.sh")
+    assert done.returncode == 0, done.stderr
+    assert "nothing was running" in done.stdout
 
-    stopped = _run(checkout, bin_dir, "stop.sh")
-    assert stopped.returncode == 0, stopped.stderr
-    assert calls.read_text().splitlines()[-1] == f"{compose} down"
-    assert not (checkout / "var" / "run" / "compose").exists()
 
-    calls.write_text("")
-    again = _run(checkout, bin_dir, "stop.sh")  # nothing runs any more: compose is left alone
-    assert "nothing was running" in again.stdout
-    assert calls.read_text() == ""
+@pytest.mark.parametrize(
+    ("owner", "mode", "writable"),
+    [
+        (10001, 0o700, True),  # the containers' user owns it
+        (0, 0o770, False),  # another owner, no group or other write
+        (0, 0o777, True),  # anyone may write
+        (0, 0o775, False),
+    ],
+)
+def test_container_writable_follows_owner_and_mode(repo, tmp_path, owner, mode, writable):
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    if owner != os.getuid():
+        if os.getuid() != 0:
+            pytest.skip("changing a folder's owner needs root")
+        os.chown(folder, owner, owner)
+    folder.chmod(mode)
+    check = 'source "$ROOT/scripts/compose.sh"; qlf_container_writable "$1"'
+    done = subprocess.run(
+        ["bash", "-c", f"ROOT={repo}; {check}", "-", str(folder)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert (done.returncode == 0) is writable, done.stderr

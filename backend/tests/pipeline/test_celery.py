@@ -84,3 +84,25 @@ def test_killed_celery_worker_process_fails_its_job(dirs, config, celery_queue, 
     assert killed and r0.status == "failed"
     assert r0.error == "worker died (signal 9) while processing r0"
     assert Job.objects.filter(status="done").count() == 2
+
+
+def test_jobs_no_worker_takes_raise_one_alarm(dirs, config, make_daemon):
+    """QLF_EXECUTOR=celery with no worker on the queue: the exposure cannot finish, and the
+    operator is told why (once), instead of a silent 'running' with an empty backlog."""
+    queue = f"qlf-test-noworker-{uuid.uuid4().hex[:8]}"  # a queue no worker listens on
+    write_raw(dirs["data"], expid=1, mtime=time.time() - 60)
+    config = replace(config, executor="celery", celery_queue=queue)
+    daemon, recorder = make_daemon(config=config)
+    daemon.scheduler.executor.no_worker_after_s = 0.5
+
+    daemon.run(until=lambda: recorder.of("alert"), timeout=30)
+    deadline = time.monotonic() + 2.0  # more turns: still one alert
+    daemon.run(until=lambda: time.monotonic() > deadline, timeout=10)
+
+    alerts = [e["payload"] for e in recorder.of("alert")]
+    assert len(alerts) == 1, alerts
+    assert alerts[0]["level"] == "ALARM" and alerts[0]["expid"] == 1
+    assert "3 camera jobs" in alerts[0]["text"]
+    assert f"no Celery worker answers on queue '{queue}'" in alerts[0]["text"]
+    assert not recorder.of("process.finished")
+    redis.Redis.from_url(BROKER).delete(queue)  # the jobs nobody took

@@ -2,7 +2,9 @@
 
 The task pushes the same messages as the local pool (started, event, result, failed) as JSON
 on the daemon's reply list, so step progress is live whatever node runs the camera. A job whose
-worker disappears is failed by the job timeout (``QLF_JOB_TIMEOUT_S``) and revoked.
+worker disappears is failed by the job timeout (``QLF_JOB_TIMEOUT_S``) and revoked. Jobs that
+no worker takes (none runs, or none listens on the queue) raise an ALARM: see
+:meth:`CeleryExecutor.worker_alert`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from qlf.pipeline.executors.job import DEFAULT_JOB, resolve_job, warm_up
 __all__ = ["CeleryExecutor", "camera_job"]
 
 _REPLY_TTL_S = 24 * 3600
+NO_WORKER_AFTER_S = 60.0  # a job not taken for this long makes the executor ask for workers
 
 
 @app.task(name="qlf.camera_job")
@@ -78,6 +81,9 @@ class CeleryExecutor:
         self.reply_to = f"qlf:pipeline:reply:{uuid.uuid4().hex}"
         self._redis = redis.Redis.from_url(app.conf.broker_url)
         self._jobs: dict[str, dict[str, Any]] = {}  # job id -> celery id, camera, started
+        self.no_worker_after_s = NO_WORKER_AFTER_S
+        self._no_worker_alerted = False  # one alert while jobs keep waiting
+        self._next_worker_check = 0.0
 
     def start(self) -> None:
         try:
@@ -89,7 +95,12 @@ class CeleryExecutor:
         sent = camera_job.apply_async(
             args=[job_id, spec, self.reply_to, self.job_function], queue=self.queue
         )
-        self._jobs[job_id] = {"celery_id": sent.id, "camera": spec["camera"], "started": None}
+        self._jobs[job_id] = {
+            "celery_id": sent.id,
+            "camera": spec["camera"],
+            "submitted": time.monotonic(),
+            "started": None,
+        }
 
     def running(self) -> dict[str, int]:
         return {j: info["pid"] for j, info in self._jobs.items() if info.get("pid")}
@@ -119,6 +130,44 @@ class CeleryExecutor:
             out.append(message)
         out.extend(self._timeouts())
         return out
+
+    def worker_alert(self) -> dict[str, Any] | None:
+        """An ALARM when camera jobs have waited ``no_worker_after_s`` and no Celery worker
+        answers on the queue (none started, or all on other queues); once until they are taken.
+        Without it such jobs would wait silently: the timeout counts from a worker's start."""
+        now = time.monotonic()
+        waiting = [
+            info
+            for info in self._jobs.values()
+            if info["started"] is None and now - info["submitted"] > self.no_worker_after_s
+        ]
+        if not waiting:
+            self._no_worker_alerted = False
+            return None
+        if self._no_worker_alerted or now < self._next_worker_check:
+            return None
+        self._next_worker_check = now + max(self.no_worker_after_s / 2, 1.0)
+        if self._queue_has_a_worker():
+            return None
+        self._no_worker_alerted = True
+        return {
+            "level": "ALARM",
+            "camera": "",
+            "expid": None,
+            "text": f"{len(waiting)} camera jobs have waited over {self.no_worker_after_s:g} s "
+            f"and no Celery worker answers on queue {self.queue!r}: start workers "
+            f"(celery -A qlf worker -Q {self.queue}; under docker compose ./start.sh --docker "
+            "starts them when QLF_EXECUTOR=celery)",
+        }
+
+    def _queue_has_a_worker(self) -> bool:
+        try:
+            replies = app.control.inspect(timeout=1.0).active_queues() or {}
+        except Exception:  # the broker is down: no worker can be reached either
+            return False
+        return any(
+            queue.get("name") == self.queue for queues in replies.values() for queue in queues or []
+        )
 
     def cancel_pending(self) -> list[str]:
         pending = [j for j, info in self._jobs.items() if info["started"] is None]
