@@ -6,7 +6,7 @@ import time
 
 from qlf.pipeline.executors.job import execute_job
 
-__all__ = ["hanging_r0", "slow", "slow_steps"]
+__all__ = ["hanging_r0", "pause", "slow", "slow_steps"]
 
 
 def slow(spec, emit):
@@ -32,3 +32,9 @@ def slow_steps(spec, emit):
             time.sleep(0.3)
 
     return execute_job(spec, paced)
+
+
+def pause(spec, emit):
+    """No science: a fifth of a second, then the camera (executor scheduling tests)."""
+    time.sleep(0.2)
+    return {"camera": spec["camera"]}

@@ -164,3 +164,30 @@ def test_missing_raw_file_is_skipped(dirs, night):
     daemon.run(until=_state(recorder, answer["id"], "done"), timeout=60)
     # graded by the version in force on the night, as the live run was: nothing changes
     assert daemon.campaign_read("diff", answer["id"])["changed"] == []
+
+
+def test_promotion_keeps_a_newer_result_and_actions_follow_states(night):
+    daemon, recorder, strict = night
+    cid = daemon.campaign_start({"night": NIGHT, "flavor": ["zero"]}, strict)["id"]
+    with pytest.raises(ApplicationError, match="running: cannot promote") as error:
+        daemon.campaign_act(cid, "promote")
+    assert error.value.status_code == 409
+    with pytest.raises(ApplicationError, match="cannot resume"):
+        daemon.campaign_act(cid, "resume")
+    with pytest.raises(ApplicationError, match="does not exist") as error:
+        daemon.campaign_act(cid + 1, "pause")
+    assert error.value.status_code == 404
+    daemon.run(until=_state(recorder, cid, "done"), timeout=60)
+    with pytest.raises(ApplicationError, match="done: cannot pause"):
+        daemon.campaign_act(cid, "pause")
+
+    daemon.reprocess(2)  # exposure 2 processed again after the campaign: its newest result
+    daemon.run(until=lambda: len(recorder.of("process.finished")) == 4, timeout=60)
+    daemon.campaign_act(cid, "promote", "bob")
+    daemon.run(until=_state(recorder, cid, "promoted"), timeout=60)
+    statuses = dict(Exposure.objects.values_list("expid", "qa_status"))
+    assert statuses == {1: "ALARM", 2: "NORMAL", 3: "ALARM"}
+    last = _progress(recorder, cid)[-1]
+    assert (last["superseded"], last["promoted"]) == (1, 2)
+    held = Process.objects.get(campaign_id=cid, exposure_id=2)
+    assert held.held and held.status == "done"
