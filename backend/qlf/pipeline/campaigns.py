@@ -46,7 +46,8 @@ __all__ = ["JOB_PREFIX", "PROGRESS_FIELDS", "CampaignRunner", "campaign_scratch"
 log = logging.getLogger("qlf.pipeline")
 JOB_PREFIX = "campaign:"  # job ids: campaign:<process id>:<camera>:<attempt>
 PROGRESS_FIELDS = ("state", "total", "done", "failed", "aborted", "running", "queued",
-                   "remaining", "superseded", "rate_per_hour", "eta_s")  # fmt: skip
+                   "remaining", "superseded", "promoted_exposures", "rate_per_hour",
+                   "eta_s")  # fmt: skip
 _SYNC_S = 1.0  # campaign states read again from the database
 _PROGRESS_S = 1.0  # at most one campaign.progress a second per campaign (state changes at once)
 _PROMOTE_SLICE = 5  # exposures promoted per turn: live work is never held up for long
@@ -329,9 +330,6 @@ class CampaignRunner:
         self._progress_due[campaign_id] = now + _PROGRESS_S
         progress = ingest.db_retry(lambda: campaign_progress(campaign_id=campaign_id))
         payload = {"campaign_id": campaign_id, **{k: progress[k] for k in PROGRESS_FIELDS}}
-        payload["promoted"] = progress["total"] - progress["superseded"] if (
-            progress["state"] == CampaignState.PROMOTED
-        ) else None  # fmt: skip
         self.publish("campaign.progress", payload)
 
     def _plan(self, filters: dict[str, Any]) -> tuple[dict[int, list[str]], list[dict]]:

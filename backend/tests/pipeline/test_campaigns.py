@@ -188,6 +188,6 @@ def test_promotion_keeps_a_newer_result_and_actions_follow_states(night):
     statuses = dict(Exposure.objects.values_list("expid", "qa_status"))
     assert statuses == {1: "ALARM", 2: "NORMAL", 3: "ALARM"}
     last = _progress(recorder, cid)[-1]
-    assert (last["superseded"], last["promoted"]) == (1, 2)
+    assert (last["superseded"], last["promoted_exposures"]) == (1, 2)
     held = Process.objects.get(campaign_id=cid, exposure_id=2)
     assert held.held and held.status == "done"

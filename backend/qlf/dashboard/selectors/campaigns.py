@@ -53,20 +53,18 @@ def campaign_list(*, limit: int = 100) -> list[dict[str, Any]]:
     counts: dict[int, Counter] = defaultdict(Counter)
     rows = (
         Process.objects.filter(campaign__in=campaigns)
-        .values("campaign_id", "status")
+        .values("campaign_id", "status", "held")
         .annotate(n=Count("id"))
     )
     for row in rows:
-        counts[row["campaign_id"]][row["status"]] = row["n"]
+        counts[row["campaign_id"]][(row["status"], row["held"])] = row["n"]
     return [_progress(c, counts[c.pk]) for c in campaigns]
 
 
 def campaign_progress(*, campaign_id: int, now: datetime | None = None) -> dict[str, Any]:
     campaign = campaign_get(campaign_id=campaign_id)
-    statuses = Counter(
-        dict(campaign.processes.values("status").annotate(n=Count("id")).values_list("status", "n"))
-    )
-    return _progress(campaign, statuses, now)
+    rows = campaign.processes.values("status", "held").annotate(n=Count("id"))
+    return _progress(campaign, Counter({(r["status"], r["held"]): r["n"] for r in rows}), now)
 
 
 def campaign_diff(*, campaign_id: int) -> dict[str, Any]:
@@ -154,8 +152,12 @@ def campaign_exposure_compare(*, campaign_id: int, expid: int) -> dict[str, Any]
     return process_compare(a=current.pk, b=mine.pk)
 
 
-def _progress(campaign: Campaign, statuses: Counter, now: datetime | None = None) -> dict[str, Any]:
+def _progress(campaign: Campaign, counts: Counter, now: datetime | None = None) -> dict[str, Any]:
+    """``counts``: the campaign's processes by (status, held)."""
     now = now or timezone.now()
+    statuses: Counter = Counter()
+    for (status, _), n in counts.items():
+        statuses[status] += n
     done, failed = statuses[ProcessStatus.DONE], statuses[ProcessStatus.FAILED]
     running, queued = statuses[ProcessStatus.RUNNING], statuses[ProcessStatus.QUEUED]
     active_s = campaign.active_s
@@ -184,6 +186,7 @@ def _progress(campaign: Campaign, statuses: Counter, now: datetime | None = None
         "queued": queued,
         "remaining": remaining,
         "superseded": campaign.superseded,
+        "promoted_exposures": sum(n for (_, held), n in counts.items() if not held),
         "active_s": round(active_s, 3),
         "rate_per_hour": None if rate is None else round(rate, 2),
         "eta_s": round(remaining * 3600.0 / rate, 1) if rate and remaining else None,
