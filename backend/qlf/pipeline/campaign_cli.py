@@ -1,7 +1,8 @@
 """``qlf campaign``: start, list, follow and control campaigns of a running daemon (Pyro4).
 
 The daemon is reached as ``qlf daemon --call`` reaches it (``QLF_PYRO_HOST``/``QLF_PYRO_PORT``
-and the HMAC key); the web server's embedded daemon serves Pyro4 too when ``qlf serve`` runs it.
+and the HMAC key): a standalone ``qlf daemon`` (compose, cluster). A daemon embedded in ``qlf
+serve`` serves no Pyro4: use the Campaigns screen or ``/api/campaigns/`` there.
 """
 
 from __future__ import annotations

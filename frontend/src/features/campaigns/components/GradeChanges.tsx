@@ -3,11 +3,14 @@ import { Link } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/ui/Feedback';
 import { night } from '@/lib/format';
 import { qaClass } from '@/lib/instrument';
+import type { QaStatus } from '@/lib/types';
 
 import { useCampaignDiff } from '../api/campaigns';
 
 function Grade({ status }: { status: string }) {
-  return <span className={qaClass((status || null) as never)}>{status || '—'}</span>;
+  return (
+    <span className={`grade ${qaClass((status || null) as QaStatus | null)}`}>{status || '—'}</span>
+  );
 }
 
 /** The exposures and cameras whose grade the campaign changes (current → campaign). */
@@ -45,11 +48,13 @@ export function GradeChanges({ id }: { id: number }) {
                 <td>
                   <Grade status={c.before} /> → <Grade status={c.after} />
                 </td>
-                <td>
+                <td className="grade-cameras">
                   {c.cameras.map((k, i) => (
                     <span key={k.camera}>
                       {i > 0 && ', '}
-                      {k.camera} <Grade status={k.before} /> → <Grade status={k.after} />
+                      <span className="nowrap">
+                        {k.camera} <Grade status={k.before} /> → <Grade status={k.after} />
+                      </span>
                     </span>
                   ))}
                 </td>
