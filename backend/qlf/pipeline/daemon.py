@@ -138,7 +138,7 @@ class PipelineDaemon:
         }
         if what not in readers:
             raise ValueError(f"campaign_read: {what!r} is not one of {', '.join(readers)}")
-        return readers[what]()
+        return self._call(readers[what])  # in the loop's thread, as every database access
 
     def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Journal and send one event from the loop's thread (between turns, in order)."""

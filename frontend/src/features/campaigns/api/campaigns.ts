@@ -66,10 +66,16 @@ const keys = {
   diff: (id: number) => ['campaigns', 'diff', id] as const,
 };
 
+const ACTIVE: Campaign['state'][] = ['running', 'paused', 'promoting'];
+
+/** The campaigns; live `campaign.progress` events keep them current (mergeProgress), and while
+ * one is active they are fetched again every 10 s too (no websocket, a missed event). */
 export function useCampaigns() {
   return useQuery({
     queryKey: keys.list,
     queryFn: () => api.get<{ results: Campaign[] }>('campaigns/').then((r) => r.results),
+    refetchInterval: (query) =>
+      query.state.data?.some((c) => ACTIVE.includes(c.state)) ? 10_000 : false,
   });
 }
 
