@@ -179,3 +179,31 @@ def test_local_pool_runs_live_jobs_before_campaign_jobs():
         assert pool.cancel_pending({"campaign-3"}) == ["campaign-3"]
     finally:
         pool.shutdown()
+
+
+def test_celery_sends_campaign_jobs_to_their_own_queue(config, monkeypatch):
+    from dataclasses import replace
+
+    from qlf.pipeline.executors import celery as celery_executor
+
+    sent = []
+
+    class Sent:
+        id = "celery-id"
+
+    def apply_async(args, queue):
+        sent.append((args[0], queue))
+        return Sent()
+
+    monkeypatch.setattr(celery_executor.camera_job, "apply_async", apply_async)
+    executor = celery_executor.CeleryExecutor(replace(config, executor="celery", campaign_slots=2))
+    executor.submit("1:b0:1", {"camera": "b0"})
+    assert executor.spare() == 2  # live jobs take no campaign slot
+    executor.submit(f"{JOB_PREFIX}7:b0:2", {"camera": "b0"}, low_priority=True)
+    executor.submit(f"{JOB_PREFIX}7:r0:3", {"camera": "r0"}, low_priority=True)
+    assert executor.spare() == 0
+    assert sent == [
+        ("1:b0:1", "qlf"),
+        (f"{JOB_PREFIX}7:b0:2", "qlf-campaign"),
+        (f"{JOB_PREFIX}7:r0:3", "qlf-campaign"),
+    ]
