@@ -2,10 +2,11 @@
 
 Part of the scheduler's loop (one thread, like everything there). Each turn the scheduler first
 opens the next live exposure and submits its cameras; then :meth:`CampaignRunner.turn` hands
-campaign cameras to the executor only while it has ``spare()`` capacity — on the local pool an
-idle worker that no waiting job claims, so no campaign camera starts while a live camera waits
-(a live exposure that arrives waits at most for the campaign cameras already running); on
-Celery a free slot of the campaign queue (``QLF_CELERY_CAMPAIGN_QUEUE``, its own workers).
+campaign cameras to the executor only while it has ``spare()`` capacity — on the local pool none
+while a live camera waits, else its idle workers and one more waiting per worker, which the pool
+hands out only when no live job waits (a live exposure that arrives waits at most for the
+campaign cameras already running); on Celery a free slot of the campaign queue
+(``QLF_CELERY_CAMPAIGN_QUEUE``, its own workers).
 
 Campaign processes are held (they never change what is shown, docs/operations.md) and quiet:
 no ``process.*``, ``job.*``, ``qa.ingested`` or ``alert`` events, only ``campaign.progress``.
@@ -165,6 +166,8 @@ class CampaignRunner:
                 self._promote(campaign_id)
         if may_start:
             self._fill()
+        elif self.jobs:  # the pipeline stopped: what has not started waits for the next start
+            self.withdrawn(self.executor.cancel_pending(set(self.jobs)))
 
     def take(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Handle the campaign jobs' reports; return the others (the live exposure's)."""

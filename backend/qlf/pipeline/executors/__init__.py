@@ -3,9 +3,9 @@
 The daemon talks to an executor through ``submit(job_id, spec)``, ``poll(timeout)`` (the
 messages that arrived), ``cancel_pending()`` and ``shutdown()``. Campaign jobs (docs/operations.md)
 are submitted with ``low_priority=True`` and only while ``spare()`` is positive: the local pool
-counts its idle workers that no waiting job claims (0 while a live job waits), Celery sends them
-to their own queue (``QLF_CELERY_CAMPAIGN_QUEUE``) and counts free campaign slots. Messages are
-dicts:
+takes none while a live job waits, else enough to fill its idle workers plus one waiting per
+worker, and always dispatches waiting live jobs first; Celery sends them to their own queue
+(``QLF_CELERY_CAMPAIGN_QUEUE``) and counts free campaign slots. Messages are dicts:
 
 - ``{"kind": "started", "job": id, "pid": int, "host": str}`` when a worker takes the job,
 - ``{"kind": "event", "job": id, "event": {...}}`` for each runner step or log event,

@@ -94,9 +94,14 @@ class LocalExecutor:
         self._dispatch()
 
     def spare(self) -> int:
-        """Idle live workers that no waiting job claims (0 while a live job waits)."""
+        """Low-priority jobs to take now: 0 while a live job waits; else enough to fill the idle
+        workers and keep one more waiting per worker, so a worker that finishes a campaign camera
+        gets the next at once (not after the daemon has ingested the last). Live jobs are still
+        dispatched first: one never waits behind a campaign job that has not started."""
+        if self._pending:
+            return 0
         idle = sum(w.job is None and w.process.is_alive() for w in self._workers)
-        return max(0, idle - len(self._pending) - len(self._pending_low))
+        return max(0, idle + self.size - len(self._pending_low))
 
     def running(self) -> dict[str, int]:
         """job id -> pid of the worker running it."""
