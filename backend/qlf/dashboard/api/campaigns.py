@@ -53,7 +53,7 @@ class CampaignListApi(APIView):
                 raise serializers.ValidationError({"night": "give a night or a night range"})
             return attrs
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="campaign_list")
     def get(self, request):
         return Response({"results": campaign_list()})
 
