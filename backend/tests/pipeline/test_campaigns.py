@@ -20,6 +20,8 @@ import pytest
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.models import AuditEntry, Campaign, Event, Exposure, Metric, Process
 from qlf.dashboard.selectors.history import process_list, process_recent
+from qlf.dashboard.selectors.latency import backlog_get
+from qlf.dashboard.selectors.night_summary import night_summary_get
 from qlf.dashboard.services.qa_files import qa_rebuild
 from qlf.dashboard.services.thresholds import threshold_version_create
 from qlf.dashboard.services.users import user_create
@@ -89,6 +91,7 @@ def test_campaign_is_held_until_promoted(dirs, night):
     answer = daemon.campaign_start({"night": NIGHT}, strict, "strict bias", "ann")
     cid = answer["id"]
     assert answer["total"] == 3 and answer["queued"] == 3 and answer["skipped"] == []
+    assert backlog_get()["length"] == 0 and daemon.status()["queue"] == []  # not live work
     daemon.run(until=_state(recorder, cid, "done"), timeout=60)
 
     # nothing shown changed: exposure statuses, trend rows, the QA files, the history lists
@@ -98,6 +101,9 @@ def test_campaign_is_held_until_promoted(dirs, night):
     assert qa_file.read_text() == live_doc
     assert sorted(p.pk for p in process_list(filters={})) == live_ids
     assert sorted(p.pk for p in process_recent()) == live_ids
+    summary = night_summary_get(night=NIGHT)
+    assert summary["counts"]["processes"] == 3
+    assert {row["process_id"] for row in summary["exposures"]} == set(live_ids)
     campaign_ids = set(Process.objects.filter(campaign_id=cid).values_list("pk", flat=True))
     assert len(campaign_ids) == 3
     assert set(Process.objects.filter(pk__in=campaign_ids).values_list("status", flat=True)) == {
