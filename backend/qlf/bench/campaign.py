@@ -9,8 +9,9 @@ exposure)`` exposures per hour, with the camera CPU measured in the same run (ea
 its CPU per camera): the campaign keeps the workers busy and the daemon's share (scheduling,
 ingestion, events) stays small. That needs the cores to ourselves: on a shared machine the
 workers get less CPU than their wall time. So a second verdict, independent of the load, says
-whether the scheduling is at fault: the **occupancy**, the campaign cameras' wall time (a worker
-holds each from its start to its report) over ``workers × campaign wall``, must be ≥ 90 %.
+whether the scheduling is at fault: the **occupancy**, the wall time of the cameras run meanwhile
+(the campaign's and the live exposures': each from its start to its end in the worker) over
+``workers × campaign wall``, must be ≥ 90 %.
 
 ``--live K``: K more exposures arrive as live data while the campaign runs (renamed into the data
 directory with a fresh mtime, as the instrument writes them, evenly over the campaign's expected
@@ -217,13 +218,11 @@ def _report(args, config, wall, costs, cameras, last, live_runs, load) -> int:
     from qlf.dashboard.selectors.latency import latency_budget_s
 
     latencies, waits = live_runs
-    walls = list(
-        Job.objects.filter(process__campaign__isnull=False, duration_s__isnull=False).values_list(
-            "duration_s", flat=True
-        )
-    )
+    jobs = Job.objects.filter(duration_s__isnull=False)  # nothing ran before the campaign
+    walls = list(jobs.values_list("duration_s", flat=True))
     occupancy = sum(walls) / (config.workers * wall) if wall > 0 else 0.0
-    longest = max(walls, default=0.0)
+    held = jobs.filter(process__held=True).values_list("duration_s", flat=True)
+    longest = max(held, default=0.0)
 
     camera_cpu, daemon_cpu = costs
     exposures = last["done"] + last["failed"]
@@ -246,8 +245,8 @@ def _report(args, config, wall, costs, cameras, last, live_runs, load) -> int:
         f"  machine capacity        {machine:8.0f} exposures/h  "
         f"(camera + daemon CPU; throughput {100 * rate / machine if machine else 0:.0f} % of it)"
     )
-    print(f"  worker occupancy        {100 * occupancy:8.0f} %  (campaign cameras' wall "
-          f"{sum(walls):.1f} s / {config.workers} workers / campaign wall; longest camera "
+    print(f"  worker occupancy        {100 * occupancy:8.0f} %  (cameras' wall {sum(walls):.1f} s"
+          f" / {config.workers} workers / campaign wall; longest campaign camera "
           f"{longest:.2f} s)")  # fmt: skip
     verdicts = [
         (f"throughput {100 * share:.0f} % of the pool's capacity", share >= GOAL,
