@@ -245,6 +245,12 @@ def _report(args, config, wall, costs, cameras, last, live_runs, load) -> int:
         f"  machine capacity        {machine:8.0f} exposures/h  "
         f"(camera + daemon CPU; throughput {100 * rate / machine if machine else 0:.0f} % of it)"
     )
+    campaign_wall = sum(held)
+    obtained = sum(camera_cpu) / campaign_wall if campaign_wall else 0.0
+    print(
+        f"  CPU obtained            {100 * obtained:8.0f} %  of the campaign cameras' wall time "
+        f"(a quiet machine: ~100 %; throughput / this = {100 * share / (obtained or 1):.0f} %)"
+    )
     print(f"  worker occupancy        {100 * occupancy:8.0f} %  (cameras' wall {sum(walls):.1f} s"
           f" / {config.workers} workers / campaign wall; longest campaign camera "
           f"{longest:.2f} s)")  # fmt: skip
