@@ -208,3 +208,24 @@ def test_celery_sends_campaign_jobs_to_their_own_queue(config, monkeypatch):
         (f"{JOB_PREFIX}7:b0:2", "qlf-campaign"),
         (f"{JOB_PREFIX}7:r0:3", "qlf-campaign"),
     ]
+
+
+def test_a_restarted_daemon_finishes_the_campaign(dirs, make_daemon):
+    from qlf.dashboard.models import Campaign, Job
+
+    for expid in (1, 2, 3):
+        write_raw(dirs["data"], expid=expid, mtime=time.time() - 60)
+    first, recorder = make_daemon()
+    first.run(until=lambda: len(recorder.of("process.finished")) == 3, timeout=60)
+    cid = first.campaign_start({"night": NIGHT})["id"]
+    jobs = Job.objects.filter(process__campaign_id=cid)
+    first.run(until=lambda: jobs.filter(status="done").count() >= 2, timeout=60)
+    first.shutdown()  # mid-campaign: running cameras are abandoned
+    assert jobs.exclude(status="done").exists()
+
+    second, recorder = make_daemon()
+    second.run(until=lambda: Campaign.objects.get(pk=cid).state == "done", timeout=60)
+    assert jobs.count() == 9 and set(jobs.values_list("status", flat=True)) == {"done"}
+    statuses = set(Process.objects.filter(campaign_id=cid).values_list("status", flat=True))
+    assert statuses == {"done"}
+    assert recorder.of("campaign.progress")[-1]["payload"]["done"] == 3
