@@ -3,6 +3,8 @@
 A worker runs on any node that sees the data, calibration and scratch directories at the same
 paths as the daemon. Broker: ``QLF_CELERY_BROKER``, else ``REDIS_URL``, else the local Redis.
 Jobs go to the queue ``QLF_CELERY_QUEUE`` (default ``qlf``); give a worker ``-Q`` to match.
+Campaign jobs (docs/operations.md) go to ``QLF_CELERY_CAMPAIGN_QUEUE`` (default ``qlf-campaign``),
+for workers of their own: ``celery -A qlf worker -Q qlf-campaign``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "qlf.bench",
     "qlf.web.cli",
     "qlf.pipeline.cli",
+    "qlf.pipeline.campaign_cli",
 ]
 
 

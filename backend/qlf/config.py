@@ -180,6 +180,8 @@ class PipelineConfig:
     hmac_key: str = field(default="", repr=False)  # never printed
     redis_url: str = "redis://127.0.0.1:6379/0"
     celery_queue: str = "qlf"
+    celery_campaign_queue: str = "qlf-campaign"  # campaign jobs: their own Celery workers
+    campaign_slots: int = 0  # Celery: campaign jobs in flight at once (0: as many as workers)
 
     def wants(self, camera: str) -> bool:
         """Whether ``camera`` (``r3``) is in the selected arms and spectrographs."""
@@ -209,6 +211,8 @@ def read_config(environ: Mapping[str, str] | None = None, **overrides) -> Pipeli
         "pyro_port": _number(environ, "QLF_PYRO_PORT", DEFAULT_PYRO_PORT, int),
         "redis_url": env.redis_url or "redis://127.0.0.1:6379/0",
         "celery_queue": environ.get("QLF_CELERY_QUEUE", "qlf"),
+        "celery_campaign_queue": environ.get("QLF_CELERY_CAMPAIGN_QUEUE", "qlf-campaign"),
+        "campaign_slots": _number(environ, "QLF_CAMPAIGN_SLOTS", 0, int),
     }
     values.update(overrides)
     if "hmac_key" not in values:

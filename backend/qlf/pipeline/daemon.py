@@ -106,6 +106,39 @@ class PipelineDaemon:
     def reprocess(self, expid: int, spec_version: str | None = None) -> dict[str, Any]:
         return self._call(lambda: self.scheduler.reprocess(int(expid), spec_version or None))
 
+    def campaign_start(
+        self, filters: dict[str, Any], spec_version: str = "", name: str = "", author: str = ""
+    ) -> dict[str, Any]:
+        """A campaign over the exposures matching ``filters`` (docs/operations.md)."""
+        from qlf import __version__
+
+        runner = self.scheduler.campaigns
+        return self._call(
+            lambda: runner.start(filters=dict(filters), spec_version=spec_version or "",
+                                 name=name or "", author=author or "",
+                                 pipeline_version=__version__)
+        )  # fmt: skip
+
+    def campaign_act(self, campaign_id: int, action: str, author: str = "") -> dict[str, Any]:
+        """pause, resume, cancel or promote a campaign."""
+        runner = self.scheduler.campaigns
+        return self._call(
+            lambda: runner.act(campaign_id=int(campaign_id), action=action, author=author or "")
+        )
+
+    def campaign_read(self, what: str, campaign_id: int | None = None) -> Any:
+        """``list``, ``status`` or ``diff`` (reads, for the command line)."""
+        from qlf.dashboard.selectors import campaigns
+
+        readers = {
+            "list": lambda: {"campaigns": campaigns.campaign_list()},
+            "status": lambda: campaigns.campaign_progress(campaign_id=int(campaign_id)),
+            "diff": lambda: campaigns.campaign_diff(campaign_id=int(campaign_id)),
+        }
+        if what not in readers:
+            raise ValueError(f"campaign_read: {what!r} is not one of {', '.join(readers)}")
+        return self._call(readers[what])  # in the loop's thread, as every database access
+
     def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Journal and send one event from the loop's thread (between turns, in order)."""
         return self._call(lambda: self.publisher.publish(type, payload), timeout=10.0)
@@ -116,6 +149,7 @@ class PipelineDaemon:
             "executor": self.config.executor,
             "workers": self.config.workers,
             "last": dict(self.scheduler.last),
+            "campaigns": self.scheduler.campaigns.status(),
             "error": self.error,
         }
 
@@ -279,6 +313,17 @@ class PipelineService:
         except ApplicationError as exc:  # a client error, not a transport failure
             return {"queued": None, "detail": exc.message}
 
+    def campaign_start(
+        self, filters: dict[str, Any], spec_version: str = "", name: str = "", author: str = ""
+    ) -> dict[str, Any]:
+        return _answer(lambda: self._daemon.campaign_start(filters, spec_version, name, author))
+
+    def campaign_act(self, campaign_id: int, action: str, author: str = "") -> dict[str, Any]:
+        return _answer(lambda: self._daemon.campaign_act(campaign_id, action, author))
+
+    def campaign_read(self, what: str, campaign_id: int | None = None) -> dict[str, Any]:
+        return _answer(lambda: self._daemon.campaign_read(what, campaign_id))
+
     def publish(self, type: str, payload: dict[str, Any]) -> dict[str, Any]:
         if type not in WEB_EVENTS or not isinstance(payload, dict):
             return {"seq": None, "detail": f"events the web may publish: {', '.join(WEB_EVENTS)}"}
@@ -300,6 +345,18 @@ def pyro_daemon(daemon: PipelineDaemon):
     uri = server.register(service, objectId=PYRO_OBJECT_ID)
     log.info("pipeline daemon listening at %s", uri)
     return server
+
+
+def _answer(call: Callable[[], Any]) -> dict[str, Any]:
+    """The call's answer, or ``{"error": {detail, status_code, extra}}`` for a client error
+    (re-raised as such by :mod:`qlf.dashboard.services.pipeline_control`)."""
+    from qlf.dashboard.errors import ApplicationError
+
+    try:
+        return _plain(call())
+    except ApplicationError as exc:
+        return {"error": _plain({"detail": exc.message, "status_code": exc.status_code,
+                                 "extra": exc.extra})}  # fmt: skip
 
 
 def _plain(value: Any) -> Any:

@@ -43,6 +43,7 @@ from qlf.dashboard.services.pipeline_state import (
 from qlf.dashboard.services.processes import process_start
 from qlf.dashboard.services.qa_elements import qa_reasons
 from qlf.pipeline import ingest
+from qlf.pipeline.campaigns import JOB_PREFIX, CampaignRunner
 from qlf.pipeline.discovery import Discovery, cameras_to_run, raw_summary
 from qlf.pipeline.executors import Executor, make_executor
 from qlf.pipeline.executors.job import DEFAULT_JOB, camera_spec
@@ -105,6 +106,9 @@ class Scheduler:
         self._attempts = 0
         self._next_db_check = 0.0
         self._published: dict[str, Any] | None = None
+        self.campaigns = CampaignRunner(
+            config, self.executor, self._publish, raw_path=_raw_path, specs_dir=_specs_dir(config)
+        )
 
     # -- control ---------------------------------------------------------------------------
 
@@ -126,7 +130,7 @@ class Scheduler:
             self.state = "stopped"
         elif self.state != "stopped":
             self.state = "stopping"
-            for job_id in self.executor.cancel_pending():
+            for job_id in self._live_jobs(self.executor.cancel_pending()):
                 camera = job_id.split(":")[1]
                 self.current.jobs.pop(camera, None)  # stays queued in the database
                 self.current.withdrawn = True
@@ -141,6 +145,7 @@ class Scheduler:
             self.executor.shutdown()  # kills running jobs; restarted on the next start
             self._executor_started = False
         self.current, self.state = None, "stopped"
+        self.campaigns.forget()
         counts = ingest.db_retry(pipeline_reset)
         counts["scratch_removed"] = _clear_scratch(self.config)
         self.discovery = Discovery(self.config.data_dir, settle_s=self.config.settle_s)
@@ -181,6 +186,7 @@ class Scheduler:
         """After an unexpected error: drop the exposure in hand; it stays running in the
         database and is resumed by the next turn (cameras done are not run again)."""
         self.executor.cancel_pending()
+        self.campaigns.forget()
         if self.current is not None:
             self.current = None
             self.state = "stopped" if self.state == "stopping" else "idle"
@@ -209,7 +215,8 @@ class Scheduler:
                 self._next_scan = min(self._next_scan, soon)
         if self.current is None and self.state in ("idle", "running"):
             self._begin_next()
-        if self.current is None:
+        self.campaigns.turn(may_start=self.state in ("idle", "running"))  # after live jobs
+        if self.current is None and not self.campaigns.busy():
             self._publish_status()
             return False
         wait = min(timeout, max(0.0, self._next_scan - time.monotonic()))
@@ -312,6 +319,7 @@ class Scheduler:
         Should the database fail meanwhile, nothing of the batch was committed or delivered
         (events are sent on commit), and it is handled again report by report, with retries.
         """
+        messages = self.campaigns.take(messages)
         if not messages:
             return
         active = self.current
@@ -503,6 +511,11 @@ class Scheduler:
     def _publish(self, type: str, payload: dict[str, Any]) -> None:
         ingest.db_retry(lambda: self.publisher.publish(type, payload))
 
+    def _live_jobs(self, job_ids: list[str]) -> list[str]:
+        """``job_ids`` of the live exposure; campaign ones go back to the campaign runner."""
+        self.campaigns.withdrawn([j for j in job_ids if j.startswith(JOB_PREFIX)])
+        return [j for j in job_ids if not j.startswith(JOB_PREFIX)]
+
     def _publish_status(self) -> None:
         status = self.status()
         if status != self._published:
@@ -540,6 +553,7 @@ def _clear_scratch(config) -> int:
         log.error("scratch %s overlaps data %s: scratch products not removed", scratch, data)
         return 0
     removed = 0
+    shutil.rmtree(scratch / "campaigns", ignore_errors=True)  # qlf.pipeline.campaigns
     for night in scratch.glob("[0-9]" * 8):
         if night.is_dir():
             shutil.rmtree(night, ignore_errors=True)

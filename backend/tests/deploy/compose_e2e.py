@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from qlf.web.env import REPO_DIR
+from qlf.paths import REPO_DIR
 
 PROJECT = os.environ.get("QLF_E2E_PROJECT", "qlfe2e")
 NIGHT = 20260101

@@ -6,7 +6,7 @@ import time
 
 from qlf.pipeline.executors.job import execute_job
 
-__all__ = ["failing_r0", "hanging_r0", "slow", "slow_steps"]
+__all__ = ["failing_r0", "hanging_r0", "pause", "slow", "slow_steps"]
 
 
 def slow(spec, emit):
@@ -39,3 +39,9 @@ def failing_r0(spec, emit):
     if spec["camera"] == "r0":
         raise RuntimeError("r0 amplifier unreadable")
     return execute_job(spec, emit)
+
+
+def pause(spec, emit):
+    """No science: a fifth of a second, then the camera (executor scheduling tests)."""
+    time.sleep(0.2)
+    return {"camera": spec["camera"]}

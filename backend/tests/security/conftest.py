@@ -56,6 +56,14 @@ class FakeDaemon:
         self.calls.append(("reprocess", expid))
         return {"queued": expid}
 
+    def campaign_start(self, filters, spec_version="", name="", author=""):
+        self.calls.append(("campaign_start", filters, spec_version, author))
+        return {"id": 1, "state": "running"}
+
+    def campaign_act(self, campaign_id, action, author=""):
+        self.calls.append(("campaign_act", campaign_id, action, author))
+        return {"id": campaign_id, "state": action}
+
 
 @pytest.fixture
 def fake_daemon():

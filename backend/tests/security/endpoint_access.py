@@ -71,6 +71,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "night-summary": {"GET": "viewer"},
     "night-report": {"GET": "viewer"},
     "process-compare": {"GET": "viewer"},
+    # campaigns: viewers read progress and grade changes, operators start and control them
+    "campaign-list": {"GET": "viewer", "POST": "operator"},
+    "campaign-detail": {"GET": "viewer"},
+    "campaign-diff": {"GET": "viewer"},
+    "campaign-pause": {"POST": "operator"},
+    "campaign-resume": {"POST": "operator"},
+    "campaign-cancel": {"POST": "operator"},
+    "campaign-promote": {"POST": "operator"},
     # alarms & masks: viewers read, operators acknowledge and mask
     "alarm-list": {"GET": "viewer"},
     "alarm-open": {"GET": "viewer"},
@@ -100,6 +108,7 @@ PATH_EXAMPLES: dict[str, str] = {
     "mask_id": "1",
     "version": "2026-01-01",
     "key": "NOISE_AMP",
+    "campaign_id": "1",
 }
 
 # The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.

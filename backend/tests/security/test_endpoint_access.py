@@ -29,6 +29,7 @@ BODIES = {
     "auth-token": {"username": "viewer", "password": PASSWORDS["viewer"]},
     "process-comments": {"text": "r3 looks fine"},
     "pipeline-reprocess": {"expid": 42},
+    "campaign-list": {"night": "20261122", "spec_version": "2026-01-01"},
 }
 
 

@@ -16,6 +16,7 @@ const LINKS: [string, string][] = [
   ['/compare', 'Compare'],
   ['/alarms', 'Alarms & masks'],
   ['/thresholds', 'Thresholds'],
+  ['/campaigns', 'Campaigns'],
 ];
 
 export function Layout() {

@@ -8,6 +8,7 @@ import {
 
 import { Loading } from '@/components/ui/Feedback';
 import { AlarmsPage } from '@/features/alarms/components/AlarmsPage';
+import { CampaignsPage } from '@/features/campaigns/components/CampaignsPage';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { ComparePage } from '@/features/compare/components/ComparePage';
 import { ConditionsPage } from '@/features/conditions/components/ConditionsPage';
@@ -45,6 +46,7 @@ const routes: RouteObject[] = [
       { path: 'alarms', element: <AlarmsPage /> },
       { path: 'thresholds', element: <ThresholdsPage /> },
       { path: 'runbooks', element: <RunbooksPage /> },
+      { path: 'campaigns', element: <CampaignsPage /> },
       { path: '*', element: <p className="muted">No such page.</p> },
     ],
   },

@@ -5,6 +5,7 @@ from django.urls import path
 from qlf.dashboard.api import (
     alarms,
     auth,
+    campaigns,
     comments,
     history,
     jobs,
@@ -62,6 +63,26 @@ urlpatterns = [
         for action in ("start", "stop", "reset")
     ),
     path("pipeline/reprocess/", pipeline.PipelineReprocessApi.as_view(), name="pipeline-reprocess"),
+    # campaigns (docs/operations.md)
+    path("campaigns/", campaigns.CampaignListApi.as_view(), name="campaign-list"),
+    path(
+        "campaigns/<int:campaign_id>/",
+        campaigns.CampaignDetailApi.as_view(),
+        name="campaign-detail",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/diff/",
+        campaigns.CampaignDiffApi.as_view(),
+        name="campaign-diff",
+    ),
+    *(
+        path(
+            f"campaigns/<int:campaign_id>/{action}/",
+            campaigns.CampaignActionApi.as_view(action=action),
+            name=f"campaign-{action}",
+        )
+        for action in ("pause", "resume", "cancel", "promote")
+    ),
     # alarms & masks (docs/operations.md)
     path("alarms/", alarms.AlarmListApi.as_view(), name="alarm-list"),
     path("alarms/open/", alarms.AlarmCountApi.as_view(), name="alarm-open"),

@@ -1,5 +1,6 @@
 """The data model of DESIGN.md 6."""
 
+from qlf.dashboard.models.campaign import Campaign, CampaignState
 from qlf.dashboard.models.choices import (
     QA_SEVERITY,
     JobStatus,
@@ -21,6 +22,8 @@ __all__ = [
     "QA_SEVERITY",
     "AlertAck",
     "AuditEntry",
+    "Campaign",
+    "CampaignState",
     "Event",
     "Exposure",
     "Fibermap",

@@ -26,6 +26,13 @@ class Process(models.Model):
     duration_s = models.FloatField(null=True, blank=True)
     pipeline_version = models.CharField(max_length=32, blank=True, default="")
     spec_version = models.CharField(max_length=32, blank=True, default="")
+    # A campaign's process (models/campaign.py) is held until the campaign is promoted: it is not
+    # the current result of its exposure (the current one is the newest process not held).
+    campaign = models.ForeignKey(
+        "dashboard.Campaign", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="processes",
+    )  # fmt: skip
+    held = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-id"]

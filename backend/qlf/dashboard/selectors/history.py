@@ -44,8 +44,9 @@ def exposure_list(*, filters: dict[str, Any], ordering: str = "-expid") -> Query
 
 def process_list(*, filters: dict[str, Any], ordering: str = "-id") -> QuerySet[Process]:
     """Processes matching ``filters`` (as exposures, plus status and qa_status), with their
-    exposure (observation date, position and exposure time are columns of the list)."""
-    query = _filter(Process.objects.select_related("exposure"), filters)
+    exposure, held campaign processes left out (they are on the Campaigns screen) (observation
+    date, position and exposure time are columns of the list)."""
+    query = _filter(Process.objects.select_related("exposure").filter(held=False), filters)
     if "expid" in filters:
         query = query.filter(exposure_id=filters["expid"])
     if filters.get("started_from"):
@@ -56,7 +57,7 @@ def process_list(*, filters: dict[str, Any], ordering: str = "-id") -> QuerySet[
 
 
 def process_recent(*, limit: int = 10) -> QuerySet[Process]:
-    return Process.objects.select_related("exposure").order_by("-id")[:limit]
+    return Process.objects.select_related("exposure").filter(held=False).order_by("-id")[:limit]
 
 
 def process_get(*, process_id: int) -> Process:

@@ -114,7 +114,7 @@ def backlog_get(*, now: datetime | None = None) -> dict[str, Any]:
     """The queued processes (oldest first) with their age, and whether the pipeline is behind."""
     now = now or timezone.now()
     queued = process_latency_annotate(
-        Process.objects.filter(status=ProcessStatus.QUEUED).order_by("id")
+        Process.objects.filter(status=ProcessStatus.QUEUED, campaign=None).order_by("id")
     )
     waiting = [
         {

@@ -65,9 +65,8 @@ def night_summary_get(*, night: int) -> dict[str, Any]:
     if not exposures:
         raise ApplicationError(f"no exposure on night {night}", status_code=404)
     expids = [e.expid for e in exposures]
-    processes = list(
-        process_latency_annotate(Process.objects.filter(exposure_id__in=expids)).order_by("id")
-    )
+    shown = Process.objects.filter(exposure_id__in=expids, held=False)  # no campaign's held ones
+    processes = list(process_latency_annotate(shown).order_by("id"))
     return {
         "night": night,
         "counts": _counts(exposures, processes),

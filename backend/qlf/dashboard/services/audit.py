@@ -10,6 +10,7 @@ __all__ = ["audit_record"]
 
 
 def audit_record(*, user, action: str, target: str, detail: dict[str, Any]) -> AuditEntry:
-    """One entry (``action`` like ``mask.create``), in the caller's transaction."""
-    author = getattr(user, "username", "") or "system"
+    """One entry (``action`` like ``mask.create``), in the caller's transaction; ``user`` is a
+    user or a name (the daemon acts for a user it knows by name)."""
+    author = (user if isinstance(user, str) else getattr(user, "username", "")) or "system"
     return AuditEntry.objects.create(author=author, action=action, target=target, detail=detail)

@@ -32,7 +32,11 @@ _METRIC_PG_TYPES = ("bigint", "text", "text", "text", "float8", "text", "text", 
 
 
 def metric_rows_replace(*, job: Job, process: Process, qa: dict) -> None:
-    """Replace the trend rows of this exposure and camera, unless a newer process owns them."""
+    """Replace the trend rows of this exposure and camera, unless a newer process owns them.
+
+    A held process (a campaign's, not promoted) has none: trends show the current results."""
+    if process.held:
+        return
     same = Metric.objects.filter(camera=job.camera, night=process.night, expid=process.exposure_id)
     owners = set(same.values_list("job__process_id", flat=True).distinct())
     if any(owner > process.pk for owner in owners):

@@ -18,6 +18,8 @@ __all__ = [
     "ACTIONS",
     "pipeline_action",
     "pipeline_attach",
+    "pipeline_campaign_act",
+    "pipeline_campaign_start",
     "pipeline_publish",
     "pipeline_reprocess",
     "pipeline_status",
@@ -51,6 +53,18 @@ def pipeline_reprocess(*, expid: int, spec_version: str | None = None) -> dict[s
     return _call("reprocess", expid, spec_version) if spec_version else _call("reprocess", expid)
 
 
+def pipeline_campaign_start(
+    *, filters: dict[str, Any], spec_version: str = "", name: str = "", author: str = ""
+) -> dict[str, Any]:
+    """Have the daemon start a campaign (docs/operations.md, Campaigns)."""
+    return _raise_error(_call("campaign_start", filters, spec_version, name, author))
+
+
+def pipeline_campaign_act(*, campaign_id: int, action: str, author: str = "") -> dict[str, Any]:
+    """pause, resume, cancel or promote a campaign, through the daemon."""
+    return _raise_error(_call("campaign_act", campaign_id, action, author))
+
+
 def pipeline_publish(*, type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Have the daemon journal and send a live event of the web server (one journal writer)."""
     return _call("publish", type, payload)
@@ -67,6 +81,15 @@ def _call(method: str, *args) -> dict[str, Any]:
             _UNREACHABLE, extra={"reason": str(exc) or type(exc).__name__}, status_code=503
         ) from exc
     return result if isinstance(result, dict) else {"result": result}
+
+
+def _raise_error(answer: dict[str, Any]) -> dict[str, Any]:
+    """A remote daemon answers a client error as ``{"error": {...}}``: raise it here."""
+    error = answer.get("error")
+    if isinstance(error, dict) and "detail" in error:
+        status = error.get("status_code", 400)
+        raise ApplicationError(error["detail"], extra=error.get("extra") or {}, status_code=status)
+    return answer
 
 
 def _daemon():

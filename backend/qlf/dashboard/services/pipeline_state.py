@@ -1,7 +1,8 @@
 """The pipeline daemon's state in the database: its queue, resuming, failing jobs, reset.
 
 The queue is the processes with status ``queued`` (in id order) after those left ``running``
-by a daemon that stopped or died, so it survives restarts with no table of its own.
+by a daemon that stopped or died, so it survives restarts with no table of its own. Campaign
+processes are not in it: the campaign runner (``qlf.pipeline.campaigns``) runs them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlf.dashboard.models import (
+    Campaign,
     Event,
     Exposure,
     Job,
@@ -38,7 +40,7 @@ __all__ = [
 def pipeline_queue() -> list[Process]:
     """Processes waiting to run: interrupted ones first, then queued ones, each in id order."""
     active = (ProcessStatus.RUNNING, ProcessStatus.QUEUED)
-    processes = Process.objects.filter(status__in=active).order_by("id")
+    processes = Process.objects.filter(status__in=active, campaign=None).order_by("id")
     return sorted(processes, key=lambda p: (p.status != ProcessStatus.RUNNING, p.pk))
 
 
@@ -114,6 +116,7 @@ def pipeline_reset() -> dict[str, int]:
     counts = pipeline_reset_preview()
     MetricNight.objects.all().delete()
     Process.objects.all().delete()
+    Campaign.objects.all().delete()
     Exposure.objects.all().delete()
     counts["events_kept"] = Event.objects.count()
     return counts

@@ -86,10 +86,12 @@ def process_refresh_qa(
     process.qa_summary = dict(sorted(summary.items()))
     process.qa_status = worst_status(summary.values())
     process.save(update_fields=["qa_summary", "qa_status"])
+    if process.held:  # a campaign's result: the exposure shows its current process's until promoted
+        return
     known = process.exposure if Process.exposure.is_cached(process) else None
     if known is not None and known.qa_status == process.qa_status:
         return  # the usual case while an exposure's cameras arrive: nothing to write
-    newer = Process.objects.filter(exposure_id=OuterRef("pk"), pk__gt=process.pk)
+    newer = Process.objects.filter(exposure_id=OuterRef("pk"), pk__gt=process.pk, held=False)
     Exposure.objects.filter(pk=process.exposure_id).exclude(Exists(newer)).update(
         qa_status=process.qa_status
     )

@@ -106,7 +106,7 @@ def _wipe() -> None:
 @transaction.atomic
 def _ingest_exposure(expid: int, found: list[tuple[Path, dict]]) -> None:
     """Ingest into the exposure's latest process; a process is created (and closed) if none."""
-    process = Process.objects.filter(exposure_id=expid).order_by("-id").first()
+    process = Process.objects.filter(exposure_id=expid, held=False).order_by("-id").first()
     created = process is None
     if created:
         first = found[0][1]
@@ -131,7 +131,11 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
     found = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("ql-*.json")) if QA_NAME.match(p.name))
+            found.extend(
+                p
+                for p in sorted(path.rglob("ql-*.json"))
+                if QA_NAME.match(p.name) and p.relative_to(path).parts[0] != "campaigns"
+            )  # a campaign's files (qlf.pipeline.campaigns) are not the current results
         else:
             found.append(path)
     return found

@@ -78,7 +78,7 @@ def _plan(version: str, night_from: int, night_to: int | None) -> Iterator[tuple
     one exposure at a time)."""
     spec = threshold_get(version=version)
     versions = {v.version: v for v in threshold_versions()}
-    latest = Process.objects.filter(night__gte=night_from)
+    latest = Process.objects.filter(night__gte=night_from, held=False)
     if night_to is not None:
         latest = latest.filter(night__lte=night_to)
     ids = list(latest.values("exposure_id").annotate(last=Max("id")).values_list("last", flat=True))

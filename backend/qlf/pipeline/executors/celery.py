@@ -91,16 +91,23 @@ class CeleryExecutor:
         except redis.RedisError as exc:
             raise RuntimeError(f"Celery broker {app.conf.broker_url} not reachable: {exc}") from exc
 
-    def submit(self, job_id: str, spec: dict[str, Any]) -> None:
+    def submit(self, job_id: str, spec: dict[str, Any], *, low_priority: bool = False) -> None:
+        queue = self.config.celery_campaign_queue if low_priority else self.queue
         sent = camera_job.apply_async(
-            args=[job_id, spec, self.reply_to, self.job_function], queue=self.queue
+            args=[job_id, spec, self.reply_to, self.job_function], queue=queue
         )
         self._jobs[job_id] = {
             "celery_id": sent.id,
             "camera": spec["camera"],
             "submitted": time.monotonic(),
             "started": None,
+            "low": low_priority,
         }
+
+    def spare(self) -> int:
+        """Campaign slots free (``QLF_CAMPAIGN_SLOTS``, default the number of workers)."""
+        slots = self.config.campaign_slots or self.config.workers
+        return max(0, slots - sum(1 for info in self._jobs.values() if info.get("low")))
 
     def running(self) -> dict[str, int]:
         return {j: info["pid"] for j, info in self._jobs.items() if info.get("pid")}
@@ -169,8 +176,12 @@ class CeleryExecutor:
             queue.get("name") == self.queue for queues in replies.values() for queue in queues or []
         )
 
-    def cancel_pending(self) -> list[str]:
-        pending = [j for j, info in self._jobs.items() if info["started"] is None]
+    def cancel_pending(self, job_ids: set[str] | None = None) -> list[str]:
+        pending = [
+            j
+            for j, info in self._jobs.items()
+            if info["started"] is None and (job_ids is None or j in job_ids)
+        ]
         for job_id in pending:
             app.control.revoke(self._jobs.pop(job_id)["celery_id"])
         return pending

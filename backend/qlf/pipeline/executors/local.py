@@ -82,15 +82,26 @@ class LocalExecutor:
         self._context = mp.get_context("spawn")
         self._workers: list[_Worker] = []
         self._pending: deque[tuple[str, dict[str, Any]]] = deque()
+        self._pending_low: deque[tuple[str, dict[str, Any]]] = deque()  # only when none waits
         self._out: list[dict[str, Any]] = []
 
     def start(self) -> None:
         while len(self._workers) < self.size:
             self._workers.append(_Worker(self._context, self.job_function))
 
-    def submit(self, job_id: str, spec: dict[str, Any]) -> None:
-        self._pending.append((job_id, spec))
+    def submit(self, job_id: str, spec: dict[str, Any], *, low_priority: bool = False) -> None:
+        (self._pending_low if low_priority else self._pending).append((job_id, spec))
         self._dispatch()
+
+    def spare(self) -> int:
+        """Low-priority jobs to take now: 0 while a live job waits; else enough to fill the idle
+        workers and keep one more waiting per worker, so a worker that finishes a campaign camera
+        gets the next at once (not after the daemon has ingested the last). Live jobs are still
+        dispatched first: one never waits behind a campaign job that has not started."""
+        if self._pending:
+            return 0
+        idle = sum(w.job is None and w.process.is_alive() for w in self._workers)
+        return max(0, idle + self.size - len(self._pending_low))
 
     def running(self) -> dict[str, int]:
         """job id -> pid of the worker running it."""
@@ -119,13 +130,19 @@ class LocalExecutor:
         out, self._out = self._out, []
         return out
 
-    def cancel_pending(self) -> list[str]:
-        cancelled = [job_id for job_id, _ in self._pending]
-        self._pending.clear()
+    def cancel_pending(self, job_ids: set[str] | None = None) -> list[str]:
+        """Withdraw the jobs not yet given to a worker (only ``job_ids`` if given)."""
+        cancelled = []
+        for pending in (self._pending, self._pending_low):
+            keep = [(j, s) for j, s in pending if job_ids is not None and j not in job_ids]
+            cancelled += [j for j, _ in pending if job_ids is None or j in job_ids]
+            pending.clear()
+            pending.extend(keep)
         return cancelled
 
     def shutdown(self) -> None:
         self._pending.clear()
+        self._pending_low.clear()
         for worker in self._workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
@@ -139,10 +156,11 @@ class LocalExecutor:
 
     def _dispatch(self) -> None:
         for worker in self._workers:
-            if not self._pending:
+            pending = self._pending or self._pending_low  # live jobs first
+            if not pending:
                 return
             if worker.job is None and worker.process.is_alive():
-                job_id, spec = self._pending.popleft()
+                job_id, spec = pending.popleft()
                 worker.job, worker.camera, worker.since = job_id, spec["camera"], None
                 with contextlib.suppress(OSError):  # died meanwhile: _receive reports it
                     worker.conn.send((job_id, spec))
