@@ -153,7 +153,7 @@ test('the Monitor shows the runbook of a live alert, the QA drill-down of the ch
   expect(within(box).queryByRole('dialog')).toBeNull();
 
   await user.click(screen.getByRole('link', { name: 'QA' }));
-  await user.click(await screen.findByRole('button', { name: 'r3 ALARM' }));
+  await user.click(await screen.findByRole('button', { name: /^r3 ALARM/ }));
   const camera = await screen.findByRole('region', { name: 'Camera r3' });
   const runbook = await within(camera).findByRole('region', { name: 'Runbook NOISE_AMP' });
   expect(runbook).toHaveTextContent('Noisy.');
