@@ -600,3 +600,64 @@ def fidsnr_truth(
     signal = x22 * e * dwave
     variance = signal + sky * dwave + boxcar * readnoise**2
     return float(np.median(signal / np.sqrt(variance) / np.sqrt(dwave)))
+
+
+def snr_per_fiber_truth(arm, band, exptime, readnoise, size, mags, fibers, moon_mag=None,
+                        boxcar=7):  # fmt: skip
+    """Median over the band's continuum rows (sky lines masked) of the exact S/N per sqrt(Å)
+    of sources of magnitudes ``mags`` (flat f_nu) in ``fibers`` (``readnoise``: per amp
+    A, B, C, D, each row taking its amp's)."""
+    lo, hi = band
+    wave = np.linspace(lo, hi, 2000)
+    _, yf, nfiber = trace_functions(size, arm)
+    fine = np.linspace(*WAVE_RANGE[arm], 4000)
+    dwave = np.interp(wave, fine, np.gradient(fine, yf(nfiber // 2, fine)))
+    nrow, ncol = GEOMETRIES[size][arm].trimmed_shape
+    upper = yf(nfiber // 2, wave) >= nrow / 2
+    left = _fiber_x0(size, arm) < ncol / 2
+    near_line = np.any(np.abs(wave[:, None] - SKY_LINES[None, :, 0]) < 3.5 * dwave[:, None], 1)
+    e = electrons_per_s_per_A_per_nmgy(wave, arm) * exptime
+    sky = sky_continuum_nmgy_arcsec2(wave, moon_mag) * FIBAREA_ARCSEC2 * e
+    out = []
+    rn_a, rn_b, rn_c, rn_d = readnoise
+    for mag, fiber in zip(np.atleast_1d(mags), fibers, strict=True):
+        rn = np.where(upper, rn_c if left[fiber] else rn_d, rn_a if left[fiber] else rn_b)
+        signal = 10 ** (-0.4 * (mag - 22.5)) * e * dwave
+        snr = signal / np.sqrt(signal + sky * dwave + boxcar * rn**2) / np.sqrt(dwave)
+        out.append(float(np.median(snr[~near_line])))
+    return np.array(out)
+
+
+def fidsnr_fit_truth(arm, band, exptime, readnoise, size, targets, stars=(), moon_mag=None):
+    """FIDSNR_TGT's definition applied to the exact S/N of each fiber: SNR = t·a·x/√(t(a·x+b))
+    fitted to the targets (x²/SNR² linear in x), evaluated at magnitude 22; for the stars, the
+    response a of each star with the targets' b (their median). ``targets``, ``stars``:
+    (fiber, magnitude) pairs."""
+    fib, target_mags = np.transpose(targets)
+    x = 10 ** (-0.4 * (target_mags - 22.5))
+    snr = snr_per_fiber_truth(
+        arm, band, exptime, readnoise, size, target_mags, fib.astype(int), moon_mag
+    )
+    slope, intercept = np.polyfit(x, x**2 / snr**2, 1)
+    a = 1 / (exptime * slope)
+    b = intercept * exptime * a * a
+    x22 = 10 ** (-0.4 * (22.0 - 22.5))
+
+    def at22(a_):
+        return exptime * a_ * x22 / np.sqrt(exptime * (a_ * x22 + b))
+
+    result = {"targets": float(at22(a))}
+    if len(stars):
+        sfib, star_mags = np.transpose(stars)
+        xs = 10 ** (-0.4 * (star_mags - 22.5))
+        s2 = (
+            snr_per_fiber_truth(
+                arm, band, exptime, readnoise, size, star_mags, sfib.astype(int), moon_mag
+            )
+            ** 2
+        )
+        a_s = (s2 * xs + np.sqrt(s2**2 * xs**2 + 4 * exptime * xs**2 * s2 * b)) / (
+            2 * exptime * xs**2
+        )
+        result["stars"] = float(at22(np.median(a_s)))
+    return result

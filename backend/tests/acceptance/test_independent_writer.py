@@ -9,7 +9,7 @@ from __future__ import annotations
 import desi_writer as w
 import numpy as np
 import pytest
-from conftest import CAMERAS, DEAD
+from independent_exposures import CAMERAS, DEAD
 
 from qlf.quicklook.lines import (
     BANDS,
@@ -32,9 +32,9 @@ KNOWN_WRONG_GRADES = {
     # blends of a real lamp's lines (3.6 Å/row) broaden single fibers' fits
     ("arc", "r0"): {"LITFRAC_AMP", "CHECKPSF"},
     ("arc", "z0"): {"LITFRAC_AMP"},
-    # the b-arm dark continuum reference (21.51) is 0.64 mag brighter than a Kitt Peak dark
-    # sky of B ~ 22.6 (Neugent & Massey 2010); the brighter-than-reference S/N follows
-    ("dark", "b0"): {"SKYCONT", "FIDSNR_TGT"},
+    # the b-arm dark continuum reference (21.51) is 0.64 mag brighter than this writer's
+    # Kitt Peak dark sky (B ~ 22.6, Neugent & Massey 2010)
+    ("dark", "b0"): {"SKYCONT"},
 }
 
 
@@ -118,17 +118,42 @@ def test_sky_against_injected_sky(written, name):
     assert abs(exp.metrics("r0")["SKYRBAND"] - rband) < 0.02
 
 
-def test_signal_to_noise_at_magnitude_22(written):
-    exp = written["dark"]
+def _fibers_by_class(dead: tuple[int, ...]) -> dict[str, list[tuple[int, float]]]:
+    fmap = w.fibermap_rows("small")
+    mine = np.flatnonzero(fmap["PETAL_LOC"] == 0)
+    out: dict[str, list[tuple[int, float]]] = {}
+    for fiber, index in enumerate(mine):
+        if fiber in dead or fmap["OBJTYPE"][index] == "SKY":
+            continue
+        cls = "STD" if fmap["OBJTYPE"][index] == "STD" else str(fmap["TARGET_CLASS"][index])
+        mag = 22.5 - 2.5 * np.log10(fmap["FLUX"][index])
+        out.setdefault(cls, []).append((fiber, mag))
+    return out
+
+
+@pytest.mark.parametrize("name", ["dark", "bright"])
+def test_signal_to_noise_at_magnitude_22(written, name):
+    """FIDSNR_TGT's definition (one S/N model fitted per class, at magnitude 22) applied to
+    the exact S/N of every fiber, against the measured value."""
+    exp = written[name]
     for cam in CAMERAS:
-        rn = float(np.mean(exp.truth[cam]["readnoise"]))
-        truth = w.fidsnr_truth(cam[0], BANDS[cam[0]][1:], exp.exposure.exptime, rn, "small")
+        arm, truth = cam[0], exp.truth[cam]
+        by_class = _fibers_by_class(DEAD if cam == "b0" else ())
+        targets = [f for cls, fibers in by_class.items() if cls != "STD" for f in fibers]
+        args = (arm, BANDS[arm][1:], exp.exposure.exptime, truth["readnoise"], "small")
+        moon = exp.exposure.moon_mag
         for cls, value in exp.metrics(cam)["FIDSNR_TGT"].items():
-            # 5 % (measured -3 to -4 % in b and z, +0.2 % in r): the metric fits one (a, b)
-            # to S/N medians over a band in which throughput and sky vary; the truth is the
-            # median over the band of the exact S/N
-            # the STD class is one star per petal here: its response carries ~5 % of noise
-            assert _close(value, truth, 0.08 if cls == "STD" else 0.05), (cam, cls, value, truth)
+            if cls == "STD":
+                expected = w.fidsnr_fit_truth(*args, targets, by_class[cls], moon)["stars"]
+            else:
+                expected = w.fidsnr_fit_truth(*args, by_class[cls], (), moon)["targets"]
+            # the fit rests on ~6 fibers per class: measured -4 % to +1 % (DARK) and -5 % to
+            # +5 % (BRIGHT); STD extrapolates one 17.5-mag star to 22: -5 % (DARK), ±20 % (BRIGHT)
+            tolerance = {"DARK": 0.05, "BRIGHT": 0.06}[exp.exposure.program]
+            if cls == "STD":
+                tolerance = {"DARK": 0.07, "BRIGHT": 0.25}[exp.exposure.program]
+            assert _close(value, expected, tolerance), (
+                name, cam, cls, value, expected)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["zero", "flat", "arc", "dark", "bright"])
