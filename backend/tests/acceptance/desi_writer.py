@@ -277,6 +277,21 @@ def fibermap_rows(size: str, nspec: int = 10) -> dict[str, np.ndarray]:
     return {k: np.array(v) for k, v in rows.items()}
 
 
+def fibers_by_class(size: str, dead=()) -> dict[str, list[tuple[int, float]]]:
+    """Per class (``STD`` for the standard stars) the (fiber, magnitude) of one petal's
+    lit target fibers."""
+    fmap = fibermap_rows(size)
+    mine = np.flatnonzero(fmap["PETAL_LOC"] == 0)
+    out: dict[str, list[tuple[int, float]]] = {}
+    for fiber, index in enumerate(mine):
+        if fiber in dead or fmap["OBJTYPE"][index] == "SKY":
+            continue
+        cls = "STD" if fmap["OBJTYPE"][index] == "STD" else str(fmap["TARGET_CLASS"][index])
+        mag = 22.5 - 2.5 * np.log10(fmap["FLUX"][index])
+        out.setdefault(cls, []).append((fiber, mag))
+    return out
+
+
 def fiberflat_truth(size: str, nfiber: int) -> np.ndarray:
     """Relative fiber throughput (mean 1), independent of wavelength."""
     i = np.arange(nfiber)

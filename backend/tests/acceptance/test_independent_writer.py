@@ -118,19 +118,6 @@ def test_sky_against_injected_sky(written, name):
     assert abs(exp.metrics("r0")["SKYRBAND"] - rband) < 0.02
 
 
-def _fibers_by_class(dead: tuple[int, ...]) -> dict[str, list[tuple[int, float]]]:
-    fmap = w.fibermap_rows("small")
-    mine = np.flatnonzero(fmap["PETAL_LOC"] == 0)
-    out: dict[str, list[tuple[int, float]]] = {}
-    for fiber, index in enumerate(mine):
-        if fiber in dead or fmap["OBJTYPE"][index] == "SKY":
-            continue
-        cls = "STD" if fmap["OBJTYPE"][index] == "STD" else str(fmap["TARGET_CLASS"][index])
-        mag = 22.5 - 2.5 * np.log10(fmap["FLUX"][index])
-        out.setdefault(cls, []).append((fiber, mag))
-    return out
-
-
 @pytest.mark.parametrize("name", ["dark", "bright"])
 def test_signal_to_noise_at_magnitude_22(written, name):
     """FIDSNR_TGT's definition (one S/N model fitted per class, at magnitude 22) applied to
@@ -138,7 +125,7 @@ def test_signal_to_noise_at_magnitude_22(written, name):
     exp = written[name]
     for cam in CAMERAS:
         arm, truth = cam[0], exp.truth[cam]
-        by_class = _fibers_by_class(DEAD if cam == "b0" else ())
+        by_class = w.fibers_by_class("small", DEAD if cam == "b0" else ())
         targets = [f for cls, fibers in by_class.items() if cls != "STD" for f in fibers]
         args = (arm, BANDS[arm][1:], exp.exposure.exptime, truth["readnoise"], "small")
         moon = exp.exposure.moon_mag
