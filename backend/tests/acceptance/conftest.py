@@ -18,7 +18,9 @@ def _run(raw: Path, root: Path, camera: str) -> dict:
         CameraTask(raw_path=raw, camera=camera, scratch_dir=root / "scratch",
                    calib_dir=root / "calib", specs_dir=SPECS_MINI)
     )  # fmt: skip
-    return json.loads(Path(result.qa_path).read_text())
+    qa = json.loads(Path(result.qa_path).read_text())
+    qa["_path"] = str(result.qa_path)
+    return qa
 
 
 @pytest.fixture(scope="session")
