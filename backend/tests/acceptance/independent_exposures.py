@@ -21,7 +21,8 @@ def _cameras(**overrides) -> list[Camera]:
 #: name → the exposure (expid, flavor, program, exptime, per-camera overrides, extras)
 EXPOSURES = {
     "zero": Exposure(1, NIGHT, "zero", exptime=0.0, cameras=_cameras()),
-    "flat": Exposure(2, NIGHT, "flat", exptime=10.0, cameras=_cameras()),
+    # r0's traces 0.4 px right of the PSF: inside a flat's NORMAL ±0.6
+    "flat": Exposure(2, NIGHT, "flat", exptime=10.0, cameras=_cameras(r0={"dx": 0.4})),
     "arc": Exposure(3, NIGHT, "arc", exptime=10.0, cameras=_cameras()),
     "arc_shifted": Exposure(
         4, NIGHT, "arc", exptime=10.0,

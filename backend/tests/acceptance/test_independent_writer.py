@@ -97,6 +97,12 @@ def test_a_real_lamp_at_desi_size_grades_normal(tmp_path):
     assert m["CHECKARC"] == 500
 
 
+def test_trace_shifts_of_flats(written):
+    for cam in CAMERAS:
+        dx = written["flat"].metrics(cam)["XYSHIFTS"][0]
+        assert abs(dx - written["flat"].truth[cam]["dx"]) < 0.02, (cam, dx)
+
+
 def test_trace_shifts_of_science_are_zero(written):
     for cam in CAMERAS:
         dx, dy = written["dark"].metrics(cam)["XYSHIFTS"]
