@@ -11,8 +11,9 @@ that QLF's measurements are checked against a truth that QLF's simulator did not
 * PSF in vacuum: Legendre ``XTRACE``/``YTRACE`` over ``[WAVEMIN, WAVEMAX]``, 0-indexed trimmed
   pixels, ``XSIGMA``; the image is rendered with a 2-D Gaussian PSF integrated over pixels.
 * Sky (dark, zenith, Kitt Peak): continuum from broad-band dark-sky measurements at Kitt Peak
-  (Neugent & Massey 2010, PASP 122, 1246: zenith V ~ 21.9, R ~ 21.1 mag/arcsec2), in AB
-  mag/arcsec2 per wavelength (``SKY_CONTINUUM_AB``); airglow lines in rayleigh with air
+  (Massey & Foltz 2000, PASP 112, 566: zenith B = 22.63, V = 21.45 mag/arcsec2 with the lines;
+  r ~ 21.0-21.2, Neugent & Massey 2010), in AB mag/arcsec2 per wavelength
+  (``SKY_CONTINUUM_AB``); airglow lines in rayleigh with air
   wavelengths from Osterbrock et al. (1996, PASP 108, 277) and intensities of the order of the
   averages of Hanuschik (2003, A&A 407, 1157) and Roach & Gordon (1973), converted to vacuum
   with Ciddor (1996, Appl. Opt. 35, 1566) -- a different formula from QLF's.
@@ -110,7 +111,8 @@ FIBERS = {"desi": (20, 25), "small": (5, 5)}  # bundles, fibers per bundle
 PITCH, BUNDLE_GAP = 7.25, 17.5
 
 # --- sky ----------------------------------------------------------------------------------
-#: Dark zenith sky continuum between the lines, AB mag/arcsec2 (Kitt Peak; see module doc).
+#: Dark zenith sky continuum between the lines, AB mag/arcsec2 (Kitt Peak; see module doc:
+#: 22.4-22.7 across B, 21.8 under V once 5577, Na D and street lights are left out).
 SKY_CONTINUUM_AB = np.array(
     [(3600, 22.9), (4000, 22.7), (4500, 22.4), (5000, 22.1), (5500, 21.8), (6000, 21.3),
      (6500, 21.1), (7000, 21.0), (7500, 20.9), (8000, 20.8), (8500, 20.7), (9000, 20.6),

@@ -38,7 +38,7 @@ KNOWN_WRONG_GRADES = {
     ("arc", "r0"): {"LITFRAC_AMP", "CHECKPSF"},
     ("arc", "z0"): {"LITFRAC_AMP"},
     # the b-arm dark continuum reference (21.51) is 0.64 mag brighter than this writer's
-    # Kitt Peak dark sky (B ~ 22.6, Neugent & Massey 2010)
+    # Kitt Peak dark sky (B = 22.63, Massey & Foltz 2000)
     ("dark", "b0"): {"SKYCONT"},
 }
 
