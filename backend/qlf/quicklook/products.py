@@ -158,7 +158,10 @@ class CameraProducts:
         # ≥ 8 rows apart so fits do not blend, and a fixed floor in Å so that every
         # instrument size measures the same lines
         min_sep = max(8 * float(nanmedian(dwave)), linelists.LINE_ISOLATION_A)
-        return linelists.isolated_lines(in_arm, min_sep)
+        isolated = linelists.isolated_lines(in_arm, min_sep)
+        if self.info.flavor == "arc":  # isolated in the list, but blended in the real lamps
+            isolated = isolated[~np.isin(isolated[:, 0], linelists.BLENDED_ARC_LINES)]
+        return isolated
 
     @cached_property
     def line_fits(self) -> LineFits:
