@@ -54,9 +54,17 @@ def _stats(products) -> dict[str, np.ndarray]:
     return products.memo("overscan_stats", overscan_stats)
 
 
-def _span(pixels: np.ndarray, percent: float) -> float:
-    lo, hi = np.percentile(pixels, [50.0 - percent / 2, 50.0 + percent / 2])
-    return float(hi - lo)
+def _spans(products) -> dict[float, float]:
+    """Width of the central SPAN_1SIG and SPAN_2SIG percent of the pooled overscan pixels:
+    the four percentiles in one selection over the pixels, shared by DIFF1SIG and DIFF2SIG."""
+    spans = (SPAN_1SIG, SPAN_2SIG)
+    edges = [q for span in spans for q in (50.0 - span / 2, 50.0 + span / 2)]
+    values = np.percentile(_stats(products)["pooled"], edges)
+    return {span: float(values[2 * i + 1] - values[2 * i]) for i, span in enumerate(spans)}
+
+
+def _span(products, percent: float) -> float:
+    return products.memo("overscan_spans", _spans)[percent]
 
 
 @register
@@ -104,7 +112,7 @@ class Diff1Sig(Metric):
     )
 
     def compute(self, products):
-        return {self.key: _span(_stats(products)["pooled"], SPAN_1SIG)}
+        return {self.key: _span(products, SPAN_1SIG)}
 
 
 @register
@@ -120,7 +128,7 @@ class Diff2Sig(Metric):
     )
 
     def compute(self, products):
-        return {self.key: _span(_stats(products)["pooled"], SPAN_2SIG)}
+        return {self.key: _span(products, SPAN_2SIG)}
 
 
 @register
@@ -136,9 +144,5 @@ class Data5Sig(Metric):
     )
 
     def compute(self, products):
-        pre = products.preproc
-        per_amp = [
-            int(np.count_nonzero(pre.amp_pixels(i) < np.float32(-5 * rn)))
-            for i, rn in enumerate(pre.readnoise_e)
-        ]
+        per_amp = products.preproc.low_pixels.tolist()  # below −5 × the read noise
         return {self.key: int(sum(per_amp)), "DATA5SIG_AMP": per_amp}
