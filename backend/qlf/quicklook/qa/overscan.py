@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import Tally
 
 __all__ = ["BiasPatNoise", "Data5Sig", "Diff1Sig", "Diff2Sig", "NoiseOverscanAmp"]
 
@@ -30,8 +31,13 @@ def overscan_stats(products) -> dict[str, np.ndarray]:
     for i, amp in enumerate(products.frame.amps):
         gain = float(pre.gain[i])
         ov = amp.overscan.astype(np.float32) - np.float32(pre.bias_adu[i])  # ADU
-        median = float(np.median(ov))
-        scale = 1.4826 * float(np.median(np.abs(ov - median))) or 1.0
+        tally = Tally.of_integers(amp.overscan, pre.bias_adu[i])  # the same values, counted
+        if tally is not None:
+            median = float(tally.median())
+            scale = 1.4826 * float(tally.deviations(np.float32(median)).median()) or 1.0
+        else:
+            median = float(np.median(ov))
+            scale = 1.4826 * float(np.median(np.abs(ov - median))) or 1.0
         keep = np.abs(ov - median) < 5 * scale  # bleed trails or glitches into the overscan
         kept = ov[keep]
         total.append(gain * np.sqrt(max(float(kept.var()) - QUANTISATION_ADU2, 0.0)))

@@ -17,6 +17,7 @@ from scipy import ndimage, sparse
 from scipy.sparse import csgraph
 
 from qlf.quicklook.io.raw import CameraFrame
+from qlf.quicklook.stats import Tally
 
 __all__ = ["MASK_COSMIC", "MASK_SATURATED", "PreprocConfig", "PreprocResult", "preproc"]
 
@@ -93,10 +94,17 @@ class PreprocResult:
         return out
 
 
-def _clipped_mean_std(values: np.ndarray, nsigma: float = 5.0) -> tuple[float, float]:
-    """Mean and standard deviation after clipping at ``nsigma`` × the MAD-based scale."""
-    median = np.median(values)
-    scale = 1.4826 * np.median(np.abs(values - median))
+def _clipped_mean_std(
+    values: np.ndarray, nsigma: float = 5.0, tally: Tally | None = None
+) -> tuple[float, float]:
+    """Mean and standard deviation after clipping at ``nsigma`` × the MAD-based scale.
+    ``tally``: the same values counted (integer ADU), for the median and the MAD."""
+    if tally is not None:
+        median = tally.median()
+        scale = 1.4826 * tally.deviations(median).median()
+    else:
+        median = np.median(values)
+        scale = 1.4826 * np.median(np.abs(values - median))
     if scale == 0:  # quantised, noiseless overscan
         return float(median), float(np.std(values))
     good = np.abs(values - median) < nsigma * scale
@@ -109,7 +117,7 @@ def _overscan(
 ) -> tuple[float, float, np.ndarray | None]:
     """Bias level, read noise (ADU) and, if needed, the per-row bias profile of one amp."""
     overscan = amp_overscan.astype(np.float32)
-    level, _ = _clipped_mean_std(overscan.ravel())
+    level, _ = _clipped_mean_std(overscan.ravel(), tally=Tally.of_integers(amp_overscan))
     row_level = _row_medians(overscan)
     smooth = ndimage.uniform_filter1d(row_level, size=min(config.row_smooth, len(row_level)))
     # noise measured around the smoothed row profile, so a slow wander of the bias does not
