@@ -93,10 +93,13 @@ class TraceSet:
         grid = np.linspace(*self.vacuum_range, max(64, 2 * rows.size))
         ygrid = self.y(grid)
         out = np.empty((self.nfiber, rows.size))
+        increasing = np.all(ygrid[:, 1:] > ygrid[:, :-1], axis=1)  # no sort needed (usual)
         for i in range(self.nfiber):
-            yi = ygrid[i]
-            order = np.argsort(yi)
-            out[i] = np.interp(rows, yi[order], grid[order], left=np.nan, right=np.nan)
+            yi, gi = ygrid[i], grid
+            if not increasing[i]:
+                order = np.argsort(yi)
+                yi, gi = yi[order], grid[order]
+            out[i] = np.interp(rows, yi, gi, left=np.nan, right=np.nan)
         return out
 
     def x_at_rows(self, nrows: int, *, step: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -183,4 +186,15 @@ def _fill_rows(values: np.ndarray, nrows: int, step: int) -> np.ndarray:
     start = left * step
     width = np.where(left == values.shape[1] - 2, nrows - 1 - start, step)
     t = (rows - start) / np.maximum(width, 1)
-    return values[:, left] * (1 - t) + values[:, left + 1] * t
+    # whole intervals of ``step`` rows by broadcasting (no gather); the same arithmetic per row
+    whole = min(values.shape[1] - 2, nrows // step)
+    out = np.empty((values.shape[0], nrows))
+    body = out[:, : whole * step].reshape(values.shape[0], whole, step)
+    lower, upper = values[:, :whole], values[:, 1 : whole + 1]
+    for k in range(step if whole else 0):  # row k of every interval: long inner loops
+        np.multiply(lower, 1 - t[k], out=body[:, :, k])
+        body[:, :, k] += upper * t[k]
+    tail = rows[whole * step :]
+    lt, tt = left[tail], t[tail]
+    out[:, tail] = values[:, lt] * (1 - tt) + values[:, lt + 1] * tt
+    return out
