@@ -183,7 +183,7 @@ def preproc(
         bias_rows = np.float32(level) if row_profile is None else row_profile[:, None]
         row_corrected[i] = row_profile is not None
         noise_e[i] = noise_adu * gain
-        lit_limit = LIT_NSIGMA * noise_e[i]  # float64, as the metric compares
+        lit_limit = LIT_NSIGMA * noise_e[i]  # a float64 comparison, low_limit a float32 one
         low_limit = np.float32(-LOW_NSIGMA * noise_e[i])
         for r0 in range(0, region.shape[0], _BLOCK_ROWS):  # the gain while the rows are cached
             rows = slice(r0, r0 + _BLOCK_ROWS)
