@@ -74,7 +74,8 @@ def compare(before, after, *, rel: float = 1e-6, path: str = "") -> list[str]:
     numbers = (int, float)
     if isinstance(before, numbers) and isinstance(after, numbers):
         if isinstance(before, bool) or isinstance(after, bool):
-            return [] if before == after else [f"{path}: {before} -> {after}"]
+            same = type(before) is type(after) and before == after
+            return [] if same else [f"{path}: {before!r} -> {after!r}"]
         if math.isclose(before, after, rel_tol=rel, abs_tol=1e-12):
             return []
         return [f"{path}: {before!r} -> {after!r}"]
