@@ -93,10 +93,13 @@ class TraceSet:
         grid = np.linspace(*self.vacuum_range, max(64, 2 * rows.size))
         ygrid = self.y(grid)
         out = np.empty((self.nfiber, rows.size))
+        increasing = np.all(ygrid[:, 1:] > ygrid[:, :-1], axis=1)  # no sort needed (usual)
         for i in range(self.nfiber):
-            yi = ygrid[i]
-            order = np.argsort(yi)
-            out[i] = np.interp(rows, yi[order], grid[order], left=np.nan, right=np.nan)
+            yi, gi = ygrid[i], grid
+            if not increasing[i]:
+                order = np.argsort(yi)
+                yi, gi = yi[order], grid[order]
+            out[i] = np.interp(rows, yi, gi, left=np.nan, right=np.nan)
         return out
 
     def x_at_rows(self, nrows: int, *, step: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +112,8 @@ class TraceSet:
         wave = self._wave_at(nodes)
         x = _legval_rows(self.u(np.nan_to_num(wave, nan=self.vacuum_range[0])), self.xcoef)
         x[np.isnan(wave)] = np.nan
-        return _fill_rows(x, nrows, step), _fill_rows(wave, nrows, step)
+        # x row by row in memory, as the extraction reads it; wavelengths fiber by fiber
+        return _fill_rows(x, nrows, step, rows_outer=True), _fill_rows(wave, nrows, step)
 
     def shifted(self, dx: float = 0.0, dy: float = 0.0) -> TraceSet:
         """The same traces moved by ``dx`` columns and ``dy`` rows."""
@@ -176,11 +180,38 @@ def _node_rows(nrows: int, step: int) -> np.ndarray:
     return np.append(np.arange(0, nrows - 1, step), nrows - 1).astype(float)
 
 
-def _fill_rows(values: np.ndarray, nrows: int, step: int) -> np.ndarray:
-    """Linear interpolation along axis 1 from :func:`_node_rows` nodes to every row."""
+def _fill_rows(
+    values: np.ndarray, nrows: int, step: int, *, rows_outer: bool = False
+) -> np.ndarray:
+    """Linear interpolation along axis 1 from :func:`_node_rows` nodes to every row.
+
+    ``rows_outer``: the (nfiber, nrows) result is the transpose of a C-ordered (nrows, nfiber)
+    array (the fibers of one row adjacent in memory), else C-ordered.
+    """
     rows = np.arange(nrows)
     left = np.minimum(rows // step, values.shape[1] - 2)
     start = left * step
     width = np.where(left == values.shape[1] - 2, nrows - 1 - start, step)
     t = (rows - start) / np.maximum(width, 1)
-    return values[:, left] * (1 - t) + values[:, left + 1] * t
+    # whole intervals of ``step`` rows by broadcasting (no gather); the same arithmetic per row
+    whole = min(values.shape[1] - 2, nrows // step)
+    nfiber = values.shape[0]
+    if rows_outer:  # work on the transposes: (interval, k, fiber)
+        out_t = np.empty((nrows, nfiber))
+        body = out_t[: whole * step].reshape(whole, step, nfiber)
+        lower, upper = values[:, :whole].T, values[:, 1 : whole + 1].T
+        for k in range(step if whole else 0):
+            np.multiply(lower, 1 - t[k], out=body[:, k])
+            body[:, k] += upper * t[k]
+        out = out_t.T
+    else:
+        out = np.empty((nfiber, nrows))
+        body = out[:, : whole * step].reshape(nfiber, whole, step)
+        lower, upper = values[:, :whole], values[:, 1 : whole + 1]
+        for k in range(step if whole else 0):  # row k of every interval: long inner loops
+            np.multiply(lower, 1 - t[k], out=body[:, :, k])
+            body[:, :, k] += upper * t[k]
+    tail = rows[whole * step :]
+    lt, tt = left[tail], t[tail]
+    out[:, tail] = values[:, lt] * (1 - tt) + values[:, lt + 1] * tt
+    return out

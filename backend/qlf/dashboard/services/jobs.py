@@ -33,23 +33,29 @@ def job_step(
     time: datetime | None = None,
     duration_s: float | None = None,
     error: str = "",
-) -> StepRun:
-    """Record a step event: ``state`` is started, finished or failed."""
+) -> None:
+    """Record a step event: ``state`` is started, finished or failed.
+
+    The daemon records six a camera while both cores run cameras, so this is a few statements:
+    the job's row locked, one UPDATE of the step's run (or one INSERT for its first event) and,
+    when a step starts, the job's current step.
+    """
     if state not in StepState.values:
         raise ApplicationError(f"unknown step state {state!r}", extra={"field": "state"})
-    job = _job(process_id, camera)
+    job_id = _job_id(process_id, camera)
     time = time or timezone.now()
-    run, _ = StepRun.objects.get_or_create(job=job, name=step, defaults={"started": time})
-    run.state = state
+    runs = StepRun.objects.filter(job_id=job_id, name=step)
     if state == StepState.STARTED:
-        run.started, run.ended, run.duration_s = time, None, None
+        fields = {"state": state, "started": time, "ended": None, "duration_s": None}
     else:
-        run.ended, run.error = time, error
-        run.duration_s = duration_s if duration_s is not None else _seconds(run.started, time)
-    run.save()
-    job.current_step = step if state == StepState.STARTED else job.current_step
-    job.save(update_fields=["current_step"])
-    return run
+        if duration_s is None:  # from its start, if it was recorded (else a run of no time)
+            started = list(runs.values_list("started", flat=True)[:1])
+            duration_s = _seconds(started[0], time) if started else 0.0
+        fields = {"state": state, "ended": time, "error": error, "duration_s": duration_s}
+    if not runs.update(**fields):
+        StepRun.objects.create(job_id=job_id, name=step, **{"started": time, **fields})
+    if state == StepState.STARTED:
+        Job.objects.filter(pk=job_id).update(current_step=step)
 
 
 @transaction.atomic
@@ -79,6 +85,15 @@ def _job(process_id: int, camera: str) -> Job:
     if job is None:
         raise ApplicationError(f"process {process_id} has no job for {camera}", status_code=404)
     return job
+
+
+def _job_id(process_id: int, camera: str) -> int:
+    """The job's primary key, its row locked until the end of the transaction."""
+    jobs = Job.objects.select_for_update().filter(process_id=process_id, camera=camera)
+    job_id = jobs.values_list("pk", flat=True).first()
+    if job_id is None:
+        raise ApplicationError(f"process {process_id} has no job for {camera}", status_code=404)
+    return job_id
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:

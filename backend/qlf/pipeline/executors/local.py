@@ -39,7 +39,8 @@ def _worker_main(conn, job_function: str) -> None:
         if message is None:
             return
         job_id, spec = message
-        conn.send({"kind": "started", "job": job_id, "pid": pid, "host": host})
+        # "at": wall time in the worker, so that a benchmark sees how long it waited for work
+        conn.send({"kind": "started", "job": job_id, "pid": pid, "host": host, "at": time.time()})
 
         def emit(event, job_id=job_id):
             conn.send({"kind": "event", "job": job_id, "event": event})
@@ -49,7 +50,7 @@ def _worker_main(conn, job_function: str) -> None:
         except Exception as exc:  # the runner never raises; a bug here must not kill the worker
             conn.send({"kind": "failed", "job": job_id, "error": f"{type(exc).__name__}: {exc}"})
         else:
-            conn.send({"kind": "result", "job": job_id, "result": result})
+            conn.send({"kind": "result", "job": job_id, "result": result, "at": time.time()})
 
 
 class _Worker:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlf.quicklook.qa.registry import Metric, register
+from qlf.quicklook.stats import Tally
 
 __all__ = ["BiasPatNoise", "Data5Sig", "Diff1Sig", "Diff2Sig", "NoiseOverscanAmp"]
 
@@ -30,8 +31,13 @@ def overscan_stats(products) -> dict[str, np.ndarray]:
     for i, amp in enumerate(products.frame.amps):
         gain = float(pre.gain[i])
         ov = amp.overscan.astype(np.float32) - np.float32(pre.bias_adu[i])  # ADU
-        median = float(np.median(ov))
-        scale = 1.4826 * float(np.median(np.abs(ov - median))) or 1.0
+        tally = Tally.of_integers(amp.overscan, pre.bias_adu[i])  # the same values, counted
+        if tally is not None:
+            median = float(tally.median())
+            scale = 1.4826 * float(tally.deviations(np.float32(median)).median()) or 1.0
+        else:
+            median = float(np.median(ov))
+            scale = 1.4826 * float(np.median(np.abs(ov - median))) or 1.0
         keep = np.abs(ov - median) < 5 * scale  # bleed trails or glitches into the overscan
         kept = ov[keep]
         total.append(gain * np.sqrt(max(float(kept.var()) - QUANTISATION_ADU2, 0.0)))
@@ -54,9 +60,18 @@ def _stats(products) -> dict[str, np.ndarray]:
     return products.memo("overscan_stats", overscan_stats)
 
 
-def _span(pixels: np.ndarray, percent: float) -> float:
-    lo, hi = np.percentile(pixels, [50.0 - percent / 2, 50.0 + percent / 2])
-    return float(hi - lo)
+def _spans(products) -> dict[float, float]:
+    """Width of the central SPAN_1SIG and SPAN_2SIG percent of the pooled overscan pixels:
+    the four percentiles in one selection over the pixels, shared by DIFF1SIG and DIFF2SIG."""
+    spans = (SPAN_1SIG, SPAN_2SIG)
+    edges = [q for span in spans for q in (50.0 - span / 2, 50.0 + span / 2)]
+    # sorting first makes numpy's selection 3× cheaper (the same values, the same result)
+    values = np.percentile(np.sort(_stats(products)["pooled"]), edges)
+    return {span: float(values[2 * i + 1] - values[2 * i]) for i, span in enumerate(spans)}
+
+
+def _span(products, percent: float) -> float:
+    return products.memo("overscan_spans", _spans)[percent]
 
 
 @register
@@ -104,7 +119,7 @@ class Diff1Sig(Metric):
     )
 
     def compute(self, products):
-        return {self.key: _span(_stats(products)["pooled"], SPAN_1SIG)}
+        return {self.key: _span(products, SPAN_1SIG)}
 
 
 @register
@@ -120,7 +135,7 @@ class Diff2Sig(Metric):
     )
 
     def compute(self, products):
-        return {self.key: _span(_stats(products)["pooled"], SPAN_2SIG)}
+        return {self.key: _span(products, SPAN_2SIG)}
 
 
 @register
@@ -136,9 +151,5 @@ class Data5Sig(Metric):
     )
 
     def compute(self, products):
-        pre = products.preproc
-        per_amp = [
-            int(np.count_nonzero(pre.amp_pixels(i) < np.float32(-5 * rn)))
-            for i, rn in enumerate(pre.readnoise_e)
-        ]
+        per_amp = products.preproc.low_pixels.tolist()  # below −5 × the read noise
         return {self.key: int(sum(per_amp)), "DATA5SIG_AMP": per_amp}

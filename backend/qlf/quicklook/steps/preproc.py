@@ -17,6 +17,7 @@ from scipy import ndimage, sparse
 from scipy.sparse import csgraph
 
 from qlf.quicklook.io.raw import CameraFrame
+from qlf.quicklook.stats import Tally
 
 __all__ = ["MASK_COSMIC", "MASK_SATURATED", "PreprocConfig", "PreprocResult", "preproc"]
 
@@ -26,6 +27,8 @@ MASK_SATURATED = 1
 #: rows converted to electrons together (≈ 1 MB of pixels: in the CPU cache for the gain)
 _BLOCK_ROWS = 128
 MASK_COSMIC = 2
+#: a pixel is lit above this many read noises (LITFRAC_AMP), low below minus as many (DATA5SIG)
+LIT_NSIGMA = LOW_NSIGMA = 5
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class PreprocResult:
     row_corrected : ndarray (namp,) bool
     ncosmic : ndarray (namp,) int
         Cosmic-ray hits (connected groups of pixels) per amp.
+    lit_pixels, low_pixels : ndarray (namp,) int
+        Pixels of each amp above ``LIT_NSIGMA`` × its read noise, and below ``−LOW_NSIGMA`` ×
+        it (counted while each block of rows is in the CPU cache, for LITFRAC_AMP and DATA5SIG).
     """
 
     image: np.ndarray
@@ -73,6 +79,8 @@ class PreprocResult:
     gain: np.ndarray
     row_corrected: np.ndarray
     ncosmic: np.ndarray
+    lit_pixels: np.ndarray
+    low_pixels: np.ndarray
     warnings: list[str] = field(default_factory=list)
 
     def amp_pixels(self, i: int) -> np.ndarray:
@@ -86,10 +94,17 @@ class PreprocResult:
         return out
 
 
-def _clipped_mean_std(values: np.ndarray, nsigma: float = 5.0) -> tuple[float, float]:
-    """Mean and standard deviation after clipping at ``nsigma`` × the MAD-based scale."""
-    median = np.median(values)
-    scale = 1.4826 * np.median(np.abs(values - median))
+def _clipped_mean_std(
+    values: np.ndarray, nsigma: float = 5.0, tally: Tally | None = None
+) -> tuple[float, float]:
+    """Mean and standard deviation after clipping at ``nsigma`` × the MAD-based scale.
+    ``tally``: the same values counted (integer ADU), for the median and the MAD."""
+    if tally is not None:
+        median = tally.median()
+        scale = 1.4826 * tally.deviations(median).median()
+    else:
+        median = np.median(values)
+        scale = 1.4826 * np.median(np.abs(values - median))
     if scale == 0:  # quantised, noiseless overscan
         return float(median), float(np.std(values))
     good = np.abs(values - median) < nsigma * scale
@@ -102,7 +117,7 @@ def _overscan(
 ) -> tuple[float, float, np.ndarray | None]:
     """Bias level, read noise (ADU) and, if needed, the per-row bias profile of one amp."""
     overscan = amp_overscan.astype(np.float32)
-    level, _ = _clipped_mean_std(overscan.ravel())
+    level, _ = _clipped_mean_std(overscan.ravel(), tally=Tally.of_integers(amp_overscan))
     row_level = _row_medians(overscan)
     smooth = ndimage.uniform_filter1d(row_level, size=min(config.row_smooth, len(row_level)))
     # noise measured around the smoothed row profile, so a slow wander of the bias does not
@@ -153,6 +168,7 @@ def preproc(
     namp = len(frame.amps)
     bias, noise_e, gain_used = np.zeros(namp), np.zeros(namp), np.zeros(namp)
     row_corrected = np.zeros(namp, dtype=bool)
+    lit, low = np.zeros(namp, dtype=np.int64), np.zeros(namp, dtype=np.int64)
     notes: list[str] = []
     saturated: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for i, amp in enumerate(frame.amps):
@@ -166,6 +182,9 @@ def preproc(
         region = image[amp.ccd]
         bias_rows = np.float32(level) if row_profile is None else row_profile[:, None]
         row_corrected[i] = row_profile is not None
+        noise_e[i] = noise_adu * gain
+        lit_limit = LIT_NSIGMA * noise_e[i]  # a float64 comparison, low_limit a float32 one
+        low_limit = np.float32(-LOW_NSIGMA * noise_e[i])
         for r0 in range(0, region.shape[0], _BLOCK_ROWS):  # the gain while the rows are cached
             rows = slice(r0, r0 + _BLOCK_ROWS)
             block_bias = bias_rows if row_profile is None else bias_rows[rows]
@@ -173,11 +192,13 @@ def preproc(
             region[rows] *= gain
             if dark_electrons:
                 region[rows] -= np.float32(dark_electrons[i])
+            lit[i] += np.count_nonzero(region[rows] > lit_limit)
+            low[i] += np.count_nonzero(region[rows] < low_limit)
         saturation_adu = saturation[i] if saturation else amp.saturation
         if saturation_adu and amp.data.max() >= saturation_adu:  # rare: search only then
             rows, cols = np.nonzero(amp.data >= saturation_adu)
             saturated.append((rows + amp.ccd[0].start) * ncol + cols + amp.ccd[1].start)
-        bias[i], noise_e[i], gain_used[i] = level, noise_adu * gain, gain
+        bias[i], gain_used[i] = level, gain
     for note in notes:
         log.warning(note)
     regions = [amp.ccd for amp in frame.amps]
@@ -200,6 +221,8 @@ def preproc(
         gain=gain_used,
         row_corrected=row_corrected,
         ncosmic=ncosmic,
+        lit_pixels=lit,
+        low_pixels=low,
         warnings=notes,
     )
 

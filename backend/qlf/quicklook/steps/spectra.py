@@ -42,11 +42,16 @@ def resample(values: np.ndarray, wave: np.ndarray, grid: np.ndarray) -> np.ndarr
     ``grid`` is 1-d (shared) or 2-d (one grid per fiber); NaN samples are skipped.
     """
     out = np.full((values.shape[0], grid.shape[-1]), np.nan)
+    good_all = np.isfinite(values) & np.isfinite(wave)
+    whole = good_all.all(axis=1)  # most fibers: no sample to skip, no copy
     for i in range(values.shape[0]):
-        good = np.isfinite(values[i]) & np.isfinite(wave[i])
-        if good.sum() < 2:
-            continue
-        w, v = wave[i][good], values[i][good]
+        if whole[i] and values.shape[1] >= 2:
+            w, v = wave[i], values[i]
+        else:
+            good = good_all[i]
+            if good.sum() < 2:
+                continue
+            w, v = wave[i][good], values[i][good]
         if w[0] > w[-1]:
             w, v = w[::-1], v[::-1]
         target = grid if grid.ndim == 1 else grid[i]
