@@ -1,0 +1,73 @@
+"""Every malformed path answers 4xx (or the admin's redirect to sign in), signed in or not:
+null bytes, bad percent-encodings, overlong names, traversal, in every route that takes a name
+from the path. Nothing is a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+BAD_NAMES = [
+    "r0%00.json",
+    "%00",
+    "a%00/../b",
+    "%ff%fe",
+    "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+    "..%2f..%2f..%2fetc%2fpasswd",
+    "..%5c..%5cwin.ini",
+    "x" * 5000,
+    "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "a%0ab",
+    "%25%30%30",
+]
+
+ROUTES = [
+    "/assets/{}",
+    "/{}",
+    "/static/{}",
+    "/api/{}",
+    "/api/ql-mapping/{}/",
+    "/api/thresholds/{}/",
+    "/api/thresholds/{}/regrade/",
+    "/api/plots/{}/",
+    "/api/nights/{}/summary/",
+    "/api/nights/{}/report.html",
+    "/admin/{}",
+]
+
+
+@pytest.fixture
+def dist(tmp_path, monkeypatch):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "index-abc.js").write_text("console.log(1)")
+    monkeypatch.setenv("QLF_FRONTEND_DIST", str(tmp_path))
+    return tmp_path
+
+
+def _status(client: Client, url: str) -> int:
+    response = client.get(url)
+    status = response.status_code
+    response.close()
+    return status
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_malformed_paths_answer_4xx(dist, role_users, route):
+    anonymous, viewer = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    viewer.force_login(role_users["viewer"])
+    wrong = {}
+    for name in BAD_NAMES:
+        url = route.format(name)
+        for who, client in (("anonymous", anonymous), ("viewer", viewer)):
+            status = _status(client, url)
+            served = 200 <= status < 300 and route != "/{}"  # "/{}": the app's index page
+            if status >= 500 or served:  # 3xx: the admin's redirect to its sign-in page
+                wrong[f"{who} {url[:60]}"] = status
+    assert wrong == {}
+
+
+def test_the_issue_path_is_404(dist):
+    assert _status(Client(raise_request_exception=False), "/assets/r0%00.json") == 404
