@@ -70,6 +70,29 @@ def test_session_writes_need_the_csrf_token(role_users, fake_daemon):
     assert client.get(url).status_code == 200  # reads need no token
 
 
+def test_sign_in_needs_the_csrf_token(role_users):
+    """Login CSRF: a foreign page must not sign the browser in (to an account of its choosing)."""
+    credentials = {"username": "viewer", "password": PASSWORDS["viewer"]}
+    browser = APIClient(enforce_csrf_checks=True)
+    forged = browser.post("/api/auth/login/", credentials, format="json",
+                          HTTP_ORIGIN="https://evil.example")  # fmt: skip
+    assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
+    assert "sessionid" not in forged.cookies and "sessionid" not in browser.cookies
+    browser.get("/api/auth/me/")  # the app's first call: sets the CSRF cookie
+    no_token = browser.post("/api/auth/login/", credentials, format="json")
+    assert no_token.status_code == 403 and "sessionid" not in browser.cookies
+    foreign = browser.post("/api/auth/login/", credentials, format="json",
+                           HTTP_X_CSRFTOKEN=_csrf(browser), HTTP_ORIGIN="https://evil.example",
+                           HTTP_HOST="testserver")  # fmt: skip
+    assert foreign.status_code == 403 and "sessionid" not in browser.cookies
+    ok = browser.post("/api/auth/login/", credentials, format="json",
+                      HTTP_X_CSRFTOKEN=_csrf(browser))  # fmt: skip
+    assert ok.status_code == 200 and browser.cookies["sessionid"].value
+    assert browser.get("/api/auth/me/").json()["username"] == "viewer"
+    script = APIClient(enforce_csrf_checks=True)  # API clients: the token endpoint, no CSRF
+    assert script.post("/api/auth/token/", credentials, format="json").status_code == 200
+
+
 def test_sign_in_is_rate_limited_per_user_and_address(role_users):
     client = APIClient()
     for _ in range(LOGIN_FAILURES):

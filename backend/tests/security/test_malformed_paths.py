@@ -71,3 +71,20 @@ def test_malformed_paths_answer_4xx(dist, role_users, route):
 
 def test_the_issue_path_is_404(dist):
     assert _status(Client(raise_request_exception=False), "/assets/r0%00.json") == 404
+
+
+HUGE = "18887889448850400418513270341632"  # beyond any database integer (found by schemathesis)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"/api/plots/spectra/?camera=z7&process={HUGE}&fiber=102",
+     f"/api/plots/ccd/?camera=r3&process={HUGE}",
+     f"/api/exposures/?tile={HUGE}", f"/api/exposures/?page={HUGE}", f"/api/processes/?page={HUGE}",
+     f"/api/processes/compare/?a={HUGE}&b={HUGE}", f"/api/processes/{HUGE}/",
+     f"/api/processes/{HUGE}/qa/", f"/api/jobs/{HUGE}/log/", f"/api/nights/?page={HUGE}"],
+)  # fmt: skip
+def test_numbers_out_of_range_are_no_server_error(role_users, url):
+    viewer = Client(raise_request_exception=False)
+    viewer.force_login(role_users["viewer"])
+    assert _status(viewer, url) < 500  # 4xx, or an empty answer (no such tile)

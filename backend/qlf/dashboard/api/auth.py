@@ -18,6 +18,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,10 +63,15 @@ def _failures_key(request, username: str) -> str:
 
 
 class LoginApi(APIView):
+    """Session sign-in for the browser. It needs the CSRF token like every session write (the
+    app reads it from the cookie that ``auth/me/`` sets): otherwise a foreign page could sign the
+    browser in to an account of its choosing (login CSRF). Scripts use ``auth/token/``."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(request=CredentialsSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
+        SessionAuthentication().enforce_csrf(request)  # 403 "CSRF Failed: ..."
         user = _authenticate(request)
         login(request, user)
         return Response(_me(user))
