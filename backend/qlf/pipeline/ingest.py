@@ -61,6 +61,7 @@ class Registered:
     night: int
     flavor: str
     cameras: tuple[str, ...]
+    cut: str | None = None  # the file ends inside an unnamed header (cameras may be missing)
 
 
 def db_retry(call: Callable[[], T], *, retry_s: float = 60.0) -> T:
@@ -83,7 +84,7 @@ def exposure_enqueue(raw_path: Path, config) -> Registered:
 
     Raises ValueError naming the file when its headers cannot be read.
     """
-    header, present = raw_summary(raw_path)
+    header, present, cut = raw_summary(raw_path)
     fields = exposure_fields_from_header(header)
     cameras = tuple(c for c in present if config.wants(c))
     fields.update(expid=int(fields["expid"]), night=int(fields["night"]))
@@ -101,7 +102,7 @@ def exposure_enqueue(raw_path: Path, config) -> Registered:
         )
 
     process = db_retry(write)
-    return Registered(process.pk, fields["expid"], fields["night"], fields["flavor"], cameras)
+    return Registered(process.pk, fields["expid"], fields["night"], fields["flavor"], cameras, cut)
 
 
 def process_open(process_id: int):

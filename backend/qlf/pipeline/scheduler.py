@@ -89,7 +89,7 @@ class Scheduler:
         self.config = config
         self.executor = executor or make_executor(config, job_function=job_function)
         self.publisher = publisher or EventPublisher()
-        self.discovery = Discovery(config.data_dir, settle_s=config.settle_s)
+        self.discovery = _discovery(config)
         self.state = "stopped"
         self.current: _Active | None = None
         self.queue: list[int] = []
@@ -137,7 +137,7 @@ class Scheduler:
         self.current, self.state = None, "stopped"
         counts = ingest.db_retry(pipeline_reset)
         counts["scratch_removed"] = _clear_scratch(self.config)
-        self.discovery = Discovery(self.config.data_dir, settle_s=self.config.settle_s)
+        self.discovery = _discovery(self.config)
         self.last = {}
         self._refresh_queue()
         return {"reset": True, **counts, **self.status()}
@@ -150,7 +150,7 @@ class Scheduler:
         raw = _raw_path(self.config.data_dir, exposure.night, expid)
         if not raw.exists():
             raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
-        cameras = [c for c in raw_summary(raw)[1] if self.config.wants(c)]
+        cameras = [c for c in raw_summary(raw).cameras if self.config.wants(c)]
         if spec_version:
             threshold_get(version=spec_version, specs_dir=_specs_dir(self.config))  # 404 if none
         process = process_start(
@@ -237,6 +237,11 @@ class Scheduler:
                 {"expid": registered.expid, "night": registered.night, "flavor": registered.flavor},
             )
             self.queue.append(registered.expid)
+            if registered.cut:  # the cut camera is unknown: the file is named instead
+                text = f"exposure {raw.expid}: {registered.cut}; cameras after it are missing"
+                self._publish(
+                    "alert", {"level": "ALARM", "camera": "", "expid": raw.expid, "text": text}
+                )
 
     def _refresh_queue(self) -> None:
         waiting = ingest.db_retry(pipeline_queue)
@@ -482,6 +487,12 @@ class Scheduler:
         if status != self._published:
             self._published = status
             self._publish("pipeline.status", status)
+
+
+def _discovery(config) -> Discovery:
+    """Discovery of ``config``'s data directory; refused files are remembered in ``var/``."""
+    rejections = config.var_dir / "rejected-raw.json" if config.var_dir else None
+    return Discovery(config.data_dir, settle_s=config.settle_s, rejections=rejections)
 
 
 def _raw_path(data_dir: Path, night: int, expid: int) -> Path:
