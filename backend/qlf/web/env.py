@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qlf.quicklook.specs import DEFAULT_SPECS_DIR
 
-__all__ = ["REPO_DIR", "Env", "load_config_file", "read_env", "stored_secret"]
+__all__ = ["REPO_DIR", "Env", "load_config_file", "private_file", "read_env", "stored_secret"]
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = BACKEND_DIR.parent
@@ -40,6 +40,7 @@ class Env:
     disk_warn_pct: float = 90.0  # a disk fuller than this raises a WARNING alert
     disk_alarm_pct: float = 97.0  # ... and than this an ALARM
     channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
+    token_days: float = 90.0  # lifetime of a new API token
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -70,6 +71,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_warn_pct=float(environ.get("QLF_DISK_WARN", 90)),
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
+        token_days=float(environ.get("QLF_TOKEN_DAYS") or 90),
     )
 
 
@@ -104,6 +106,18 @@ def _flag(value: str | None, default: bool) -> bool:
 def _path(environ, name: str, default: Path) -> Path:
     value = environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def private_file(path: Path) -> Path:
+    """Make ``path`` (created empty if missing) readable by its owner only (0600), in a folder
+    that is private too (0700): the embedded database holds sessions and token digests."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            each.chmod(0o600)  # SQLite gives its WAL and shared-memory files the database's mode
+    return path
 
 
 def stored_secret(path: Path, *, nbytes: int = 50) -> str:

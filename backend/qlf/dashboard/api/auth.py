@@ -24,8 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.models import ApiToken
 from qlf.dashboard.permissions import roles
-from qlf.dashboard.services.users import user_token
+from qlf.dashboard.services.tokens import token_create, token_revoke
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -100,7 +101,10 @@ class MeApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange a username and password for the user's API token (``Authorization: Token ...``)."""
+    """Exchange a username and password for a new API token (``Authorization: Token ...``).
+
+    The key is in this answer only (the database keeps its digest); it expires after
+    ``QLF_TOKEN_DAYS`` days and can be revoked (``DELETE /api/auth/tokens/{id}/``)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -108,4 +112,34 @@ class TokenApi(APIView):
     @extend_schema(request=CredentialsSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         user = _authenticate(request)
-        return Response({"token": user_token(user=user), **_me(user)})
+        new = token_create(user=user, name="auth/token")
+        return Response({"token": new.key, "id": new.token.pk,
+                         "expires": new.token.expires, **_me(user)})  # fmt: skip
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "user", "prefix", "name", "created", "expires", "last_used", "revoked"]
+
+
+class TokenListApi(APIView):
+    """The caller's API tokens (an admin's: everyone's), without their keys."""
+
+    @extend_schema(responses=TokenSerializer(many=True))
+    def get(self, request):
+        tokens = ApiToken.objects.select_related("user")
+        if not request.user.is_staff:
+            tokens = tokens.filter(user=request.user)
+        return Response(TokenSerializer(tokens, many=True).data)
+
+
+class TokenDetailApi(APIView):
+    """Revoke a token: its owner may, and admins may revoke anyone's."""
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, token_id: int):
+        token_revoke(token_id=token_id, by=request.user)
+        return Response(status=204)

@@ -14,10 +14,12 @@ from qlf.dashboard.models.metric import Metric, MetricNight
 from qlf.dashboard.models.operations import AlertAck, AuditEntry, Mask
 from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
 from qlf.dashboard.models.thresholds import ThresholdVersion
+from qlf.dashboard.models.tokens import ApiToken
 
 __all__ = [
     "QA_SEVERITY",
     "AlertAck",
+    "ApiToken",
     "AuditEntry",
     "Event",
     "Exposure",
