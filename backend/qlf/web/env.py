@@ -6,6 +6,7 @@ to folders under ``<repo>/var`` so a fresh checkout runs without any configurati
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Env:
     disk_alarm_pct: float = 97.0  # ... and than this an ALARM
     channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
     token_days: float = 90.0  # lifetime of a new API token
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed (nginx)
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -72,6 +74,7 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
         token_days=float(environ.get("QLF_TOKEN_DAYS") or 90),
+        trusted_proxies=_proxies(environ.get("QLF_TRUSTED_PROXIES", "")),
     )
 
 
@@ -95,6 +98,17 @@ def load_config_file(path: Path | None = None) -> Path | None:
             value = value[1:-1]
         os.environ.setdefault(key, value)
     return path
+
+
+def _proxies(value: str) -> tuple[str, ...]:
+    """Addresses or networks (``172.16.0.0/12``), comma-separated; ValueError names a bad one."""
+    entries = tuple(e.strip() for e in value.split(",") if e.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"QLF_TRUSTED_PROXIES: {entry!r} is no address or network") from None
+    return entries
 
 
 def _flag(value: str | None, default: bool) -> bool:

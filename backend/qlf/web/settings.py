@@ -172,6 +172,7 @@ QLF = {
     "DISK_WARN_PCT": ENV.disk_warn_pct,
     "DISK_ALARM_PCT": ENV.disk_alarm_pct,
     "TOKEN_DAYS": ENV.token_days,
+    "TRUSTED_PROXIES": list(ENV.trusted_proxies),
 }
 
 LOGGING = {

@@ -187,3 +187,17 @@ http {{
     )
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
+
+
+def test_the_backend_trusts_forwarded_addresses_from_the_compose_network_only(services):
+    """nginx's X-Forwarded-For gives the sign-in limit each client's address (issue 18)."""
+    import ipaddress
+
+    from qlf.web.env import read_env
+
+    value = services["backend"]["environment"]["QLF_TRUSTED_PROXIES"]
+    default = re.fullmatch(r"\$\{QLF_TRUSTED_PROXIES:-(.+)\}", value).group(1)
+    proxies = read_env({"QLF_SECRET_KEY": "k", "QLF_TRUSTED_PROXIES": default}).trusted_proxies
+    networks = [ipaddress.ip_network(p) for p in proxies]
+    assert networks and all(n.is_private for n in networks)
+    assert not services["backend"].get("ports")  # reachable on the compose network alone

@@ -14,7 +14,7 @@ from qlf.dashboard.models.metric import Metric, MetricNight
 from qlf.dashboard.models.operations import AlertAck, AuditEntry, Mask
 from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
 from qlf.dashboard.models.thresholds import ThresholdVersion
-from qlf.dashboard.models.tokens import ApiToken
+from qlf.dashboard.models.tokens import ApiToken, SignInThrottle
 
 __all__ = [
     "QA_SEVERITY",
@@ -33,6 +33,7 @@ __all__ = [
     "ProcessComment",
     "ProcessStatus",
     "QaStatus",
+    "SignInThrottle",
     "StepRun",
     "StepState",
     "ThresholdVersion",

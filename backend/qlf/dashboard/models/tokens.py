@@ -1,11 +1,12 @@
-"""API tokens for scripts, stored as SHA-256 digests of their keys (the key is shown once)."""
+"""API tokens for scripts, stored as SHA-256 digests of their keys (the key is shown once), and
+the failed sign-ins of each client address."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
-__all__ = ["ApiToken"]
+__all__ = ["ApiToken", "SignInThrottle"]
 
 
 class ApiToken(models.Model):
@@ -33,3 +34,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.prefix}… of {self.user_id}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one client address (``qlf.dashboard.services.sign_in_limit``).
+
+    In the database so that every server process counts the same failures."""
+
+    address = models.CharField(max_length=45, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    since = models.FloatField(help_text="epoch s: start of the current window")
+    level = models.PositiveSmallIntegerField(default=0, help_text="blocks so far: 2^level")
+    updated = models.FloatField(db_index=True, help_text="epoch s of the last failure")
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed sign-ins from {self.address}"
