@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "plots": ("qlf.bench.plots", "plot endpoint timings for a desi-size camera"),
     "live": ("qlf.bench.live", "websocket feed latency, worker report -> 50 clients"),
     "load": ("qlf.bench.load", "50 websocket clients + 100 API requests/s over a night"),
+    "soak": ("qlf.bench.soak", "a whole night with 50 clients, a database outage, a full disk"),
 }
 
 
