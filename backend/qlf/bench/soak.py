@@ -60,9 +60,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--api-budget-ms", type=float, default=500.0, help="API p95 bound")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("QLF_SOAK_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres",
-        help="a Postgres server (a scratch database is created on it and dropped)",
-    )  # fmt: skip
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="a Postgres server: a scratch database is created on it, and dropped at the end",
+    )
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     )

@@ -233,6 +233,7 @@ def _save_rejections(path: Path, rejected: dict[Path, tuple[int, int]]) -> None:
     entries = {str(p): list(v) for p, v in rejected.items() if p.exists()}
     temporary = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps(entries, indent=0))
         os.replace(temporary, path)
     except OSError as exc:  # a full disk: they are reported again after a restart, no more
