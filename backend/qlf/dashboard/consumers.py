@@ -82,7 +82,7 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
     async def send(self, text_data=None, bytes_data=None, close=False) -> None:
         """Send, unless the client has gone: a client that disconnects while something is sent
         to it (daphne raises ``Disconnected``) is left with one log line, not a traceback."""
-        if self.gone:
+        if getattr(self, "gone", False):
             return
         try:
             await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
