@@ -47,6 +47,7 @@ class PipelineConfig:
     hmac_key: str = field(default="", repr=False)  # never printed
     redis_url: str = "redis://127.0.0.1:6379/0"
     celery_queue: str = "qlf"
+    disk_min_free_mb: float = 200.0  # less free on the scratch disk: no new exposure starts
 
     def wants(self, camera: str) -> bool:
         """Whether ``camera`` (``r3``) is in the selected arms and spectrographs."""
@@ -76,6 +77,7 @@ def read_config(environ: Mapping[str, str] | None = None, **overrides) -> Pipeli
         "pyro_port": _number(environ, "QLF_PYRO_PORT", DEFAULT_PYRO_PORT, int),
         "redis_url": env.redis_url or "redis://127.0.0.1:6379/0",
         "celery_queue": environ.get("QLF_CELERY_QUEUE", "qlf"),
+        "disk_min_free_mb": _number(environ, "QLF_DISK_MIN_FREE_MB", 200.0, float),
     }
     values.update(overrides)
     if "hmac_key" not in values:

@@ -99,6 +99,7 @@ class Scheduler:
         self._attempts = 0
         self._next_db_check = 0.0
         self._published: dict[str, Any] | None = None
+        self._disk_held = False
 
     # -- control ---------------------------------------------------------------------------
 
@@ -254,6 +255,9 @@ class Scheduler:
         if not waiting:
             self.state, self.queue = "idle", []
             return
+        if self._held_for_disk(waiting[0].exposure_id):
+            self.state, self.queue = "idle", [p.exposure_id for p in waiting]
+            return
         process = ingest.process_open(waiting[0].pk)
         raw = _raw_path(self.config.data_dir, process.night, process.exposure_id)
         try:
@@ -289,6 +293,37 @@ class Scheduler:
                 f"{process.pk}:{job.camera}:{active.attempt}",
                 camera_spec(raw, job.camera, self.config, spec=spec),
             )
+
+    def free_bytes(self) -> int:
+        """Free bytes on the scratch disk (unknown: plenty)."""
+        try:
+            return shutil.disk_usage(self.config.scratch_dir).free
+        except OSError:
+            return 2**62
+
+    def _held_for_disk(self, expid: int) -> bool:
+        """True while the scratch disk has less than ``disk_min_free_mb`` free: every camera of
+        an exposure started now would fail at once, so the queue waits (one ALARM when it
+        starts waiting, one WARNING when it resumes)."""
+        free, need = self.free_bytes(), self.config.disk_min_free_mb * 2**20
+        where = f"the scratch disk ({self.config.scratch_dir})"
+        if free < need:
+            if not self._disk_held:
+                self._disk_held = True
+                text = (f"processing held: {where} has {free / 2**20:.0f} MB free, less than "
+                        f"QLF_DISK_MIN_FREE_MB={self.config.disk_min_free_mb:g}; "
+                        "free space to resume")  # fmt: skip
+                log.error(text)
+                self._publish("alert", {"level": "ALARM", "camera": "", "expid": expid,
+                                        "text": text})  # fmt: skip
+            return True
+        if self._disk_held:
+            self._disk_held = False
+            text = f"processing resumed: {where} has {free / 2**20:.0f} MB free"
+            log.info(text)
+            self._publish("alert", {"level": "WARNING", "camera": "", "expid": expid,
+                                    "text": text})  # fmt: skip
+        return False
 
     # -- worker reports --------------------------------------------------------------------
 
