@@ -18,7 +18,9 @@ from qlf.dashboard.live_auth import _user as websocket_user
 from qlf.dashboard.models import ApiToken
 from tests.security.conftest import PASSWORDS
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the websocket's lookup (database_sync_to_async) closes a connection whose
+# autocommit differs from the settings' (a test's transaction on Postgres)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _token(username: str) -> str:
