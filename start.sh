@@ -77,7 +77,10 @@ QLF="$VENV/bin/qlf"
 export QLF_VAR_DIR="${QLF_VAR_DIR:-$ROOT/var}"
 run="$QLF_VAR_DIR/run"
 logs="$QLF_VAR_DIR/log"
+umask 077 # var/ holds the database, secrets and logs: folders 0700, files 0600 (and older ones)
 mkdir -p "$run" "$logs"
+chmod 700 "$QLF_VAR_DIR" "$run" "$logs"
+find "$logs" -maxdepth 1 -type f -exec chmod 600 {} +
 host="${QLF_HOST:-127.0.0.1}"
 port="${QLF_PORT:-8000}"
 

@@ -9,6 +9,7 @@ the server and the Celery workers agree on every folder and on the executor.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ __all__ = [
     "PipelineConfig",
     "load_config_file",
     "pipeline_uri",
+    "private_file",
     "read_config",
     "read_env",
     "stored_secret",
@@ -59,6 +61,8 @@ class Env:
     disk_alarm_pct: float = 97.0  # ... and than this an ALARM
     channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
     notify: NotifySettings = field(default_factory=NotifySettings)  # unacknowledged ALARMs
+    token_days: float = 90.0  # lifetime of a new API token
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed (nginx)
 
 
 def read_env(environ: dict[str, str] | None = None) -> Env:
@@ -90,6 +94,8 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
         notify=read_notify(environ),
+        token_days=float(environ.get("QLF_TOKEN_DAYS") or 90),
+        trusted_proxies=_proxies(environ.get("QLF_TRUSTED_PROXIES", "")),
     )
 
 
@@ -115,6 +121,17 @@ def load_config_file(path: Path | None = None) -> Path | None:
     return path
 
 
+def _proxies(value: str) -> tuple[str, ...]:
+    """Addresses or networks (``172.16.0.0/12``), comma-separated; ValueError names a bad one."""
+    entries = tuple(e.strip() for e in value.split(",") if e.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"QLF_TRUSTED_PROXIES: {entry!r} is no address or network") from None
+    return entries
+
+
 def _executor(text: str) -> str:
     executor = text.strip().lower() or "local"
     if executor not in EXECUTORS:
@@ -131,6 +148,18 @@ def _flag(value: str | None, default: bool) -> bool:
 def _path(environ, name: str, default: Path) -> Path:
     value = environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def private_file(path: Path) -> Path:
+    """Make ``path`` (created empty if missing) readable by its owner only (0600), in a folder
+    that is private too (0700): the embedded database holds sessions and token digests."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            each.chmod(0o600)  # SQLite gives its WAL and shared-memory files the database's mode
+    return path
 
 
 def stored_secret(path: Path, *, nbytes: int = 50) -> str:
@@ -182,6 +211,7 @@ class PipelineConfig:
     celery_queue: str = "qlf"
     celery_campaign_queue: str = "qlf-campaign"  # campaign jobs: their own Celery workers
     campaign_slots: int = 0  # Celery: campaign jobs in flight at once (0: as many as workers)
+    disk_min_free_mb: float = 200.0  # less free on the scratch disk: no new exposure starts
 
     def wants(self, camera: str) -> bool:
         """Whether ``camera`` (``r3``) is in the selected arms and spectrographs."""
@@ -213,6 +243,7 @@ def read_config(environ: Mapping[str, str] | None = None, **overrides) -> Pipeli
         "celery_queue": environ.get("QLF_CELERY_QUEUE", "qlf"),
         "celery_campaign_queue": environ.get("QLF_CELERY_CAMPAIGN_QUEUE", "qlf-campaign"),
         "campaign_slots": _number(environ, "QLF_CAMPAIGN_SLOTS", 0, int),
+        "disk_min_free_mb": _number(environ, "QLF_DISK_MIN_FREE_MB", 200.0, float),
     }
     values.update(overrides)
     if "hmac_key" not in values:

@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "live": ("qlf.bench.live", "websocket feed latency, worker report -> 50 clients"),
     "load": ("qlf.bench.load", "50 websocket clients + 100 API requests/s over a night"),
     "campaign": ("qlf.bench.campaign", "campaign exposures per hour on the local pool, live first"),
+    "soak": ("qlf.bench.soak", "a whole night with 50 clients, a database outage, a full disk"),
 }
 
 

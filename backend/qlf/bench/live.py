@@ -165,7 +165,7 @@ def _environment(root: Path, redis_url: str | None) -> dict[str, str]:
     drop = ("DATABASE_URL", "QLF_PIPELINE_URL", "REDIS_URL")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     for name in ("data", "scratch"):
-        (root / name).mkdir()
+        (root / name).mkdir(exist_ok=True)
     env.update(
         DJANGO_SETTINGS_MODULE="qlf.web.settings",
         QLF_VAR_DIR=str(root),

@@ -33,7 +33,17 @@ import numpy as np
 
 from qlf.paths import SPECS_ROOT
 
-__all__ = ["LoadReport", "add_arguments", "load_run", "run"]
+__all__ = [
+    "PATHS",
+    "ApiReader",
+    "FeedCheck",
+    "LoadReport",
+    "add_arguments",
+    "feed_check",
+    "listen",
+    "load_run",
+    "run",
+]
 
 NIGHT = 20261122
 SPECS_MINI = SPECS_ROOT / "mini"
@@ -163,9 +173,9 @@ async def _load(port, token, clients, rate, duration, max_in_flight, root: Path)
     starts = [json.loads(await ws.recv())["last_seq"] for ws in sockets]  # hello
     received: list[list[int]] = [[] for _ in sockets]
     listeners = [
-        asyncio.create_task(_listen(ws, seqs)) for ws, seqs in zip(sockets, received, strict=True)
+        asyncio.create_task(listen(ws, seqs)) for ws, seqs in zip(sockets, received, strict=True)
     ]
-    api = _Api(port, token, database)
+    api = ApiReader(port, token, lambda: _newest_done(database))
     started = time.monotonic()
     await asyncio.to_thread(api.drive, rate, duration, max_in_flight)
     elapsed = time.monotonic() - started
@@ -181,23 +191,39 @@ async def _load(port, token, clients, rate, duration, max_in_flight, root: Path)
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     until = last[0] if last else 0
-    dropped = out_of_order = duplicates = 0
-    expected_min = None
-    for start, seqs in zip(starts, received, strict=True):
-        expected = set(_journal(database, after=start, until=until))
-        expected_min = len(expected) if expected_min is None else min(expected_min, len(expected))
-        dropped += len(expected - set(seqs))
-        duplicates += len(seqs) - len(set(seqs))
-        out_of_order += sum(1 for a, b in itertools.pairwise(seqs) if b < a)
+    check = feed_check(starts, received, lambda start: _journal(database, after=start, until=until))
     return LoadReport(
         duration_s=elapsed, clients=clients, exposures_done=_done(database),
-        events=expected_min or 0, dropped=dropped, out_of_order=out_of_order,
-        duplicates=duplicates, requests=api.sent, late=api.late, errors=api.errors,
+        events=check.events, dropped=check.dropped, out_of_order=check.out_of_order,
+        duplicates=check.duplicates, requests=api.sent, late=api.late, errors=api.errors,
         latencies_s=api.latencies,
     )  # fmt: skip
 
 
-async def _listen(ws, seqs: list[int]) -> None:
+@dataclass(frozen=True)
+class FeedCheck:
+    events: int  # the fewest journaled events a client had to receive
+    dropped: int  # summed over clients
+    out_of_order: int
+    duplicates: int
+
+
+def feed_check(starts: list[int], received: list[list[int]], journal) -> FeedCheck:
+    """Compare what each client received (``received``, seqs in arrival order) with what it had
+    to: ``journal(start)``, the journaled seqs after its connection (``starts``: its hello's)."""
+    dropped = out_of_order = duplicates = 0
+    fewest = None
+    for start, seqs in zip(starts, received, strict=True):
+        expected = set(journal(start))
+        fewest = len(expected) if fewest is None else min(fewest, len(expected))
+        dropped += len(expected - set(seqs))
+        duplicates += len(seqs) - len(set(seqs))
+        out_of_order += sum(1 for a, b in itertools.pairwise(seqs) if b < a)
+    return FeedCheck(fewest or 0, dropped, out_of_order, duplicates)
+
+
+async def listen(ws, seqs: list[int]) -> None:
+    """Append the ``seq`` of every journaled message ``ws`` receives to ``seqs``."""
     async for text in ws:
         message = json.loads(text)
         if message.get("seq") is not None:
@@ -221,11 +247,16 @@ def _done(database: Path) -> int:
         return db.execute(query).fetchone()[0]
 
 
-class _Api:
-    """REST requests at a fixed rate from a bounded pool of threads."""
+class ApiReader:
+    """REST reads (:data:`PATHS`) at a fixed rate from a bounded pool of threads;
+    ``newest_process()`` gives the process whose detail pages are read."""
 
-    def __init__(self, port: int, token: str, database: Path):
-        self.base, self.token, self.database = f"http://127.0.0.1:{port}", token, database
+    def __init__(self, port: int, token: str, newest_process):
+        self.base, self.token, self.newest_process = (
+            f"http://127.0.0.1:{port}",
+            token,
+            newest_process,
+        )
         self.sent = self.late = 0
         self.latencies: list[float] = []
         self.errors: list[str] = []
@@ -239,7 +270,7 @@ class _Api:
             for i in range(int(rate * duration)):
                 time.sleep(max(0.0, start + i / rate - time.monotonic()))
                 if i % 50 == 0:
-                    self._process = self._newest_process()
+                    self._process = self.newest_process()
                 if not in_flight.acquire(blocking=False):
                     self.late += 1
                     continue
@@ -267,9 +298,8 @@ class _Api:
         finally:
             in_flight.release()
 
-    def _newest_process(self) -> int:
-        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
-            row = db.execute(
-                "SELECT max(id) FROM dashboard_process WHERE status = 'done'"
-            ).fetchone()
-        return row[0] or 0
+
+def _newest_done(database: Path) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+        row = db.execute("SELECT max(id) FROM dashboard_process WHERE status = 'done'").fetchone()
+    return row[0] or 0

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,6 +41,8 @@ from qlf.dashboard.services.pipeline_control import pipeline_action, pipeline_st
 
 __all__ = ["LOG_TAIL", "MAX_REPLAY", "MonitorConsumer"]
 
+log = logging.getLogger("qlf.live")
+
 MAX_REPLAY = 20_000  # further behind than this, a client reloads from the REST API
 LOG_TAIL = 1000  # lines of a job's log file sent when a client subscribes to it
 _CHUNK = 500
@@ -53,6 +57,7 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
             await self.close()  # before accept: the handshake is refused with 403
             return
         self.logs: set[tuple[int, str]] = set()
+        self.gone = False  # the client left while something was sent to it
         self.cursor, self.pending, self.busy = 0, [], True  # events wait until the replay ends
         await self.accept()
         await hub_join(self, self.channel_layer)  # before reading the journal: no gap
@@ -73,6 +78,20 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code) -> None:
         hub_leave(self)
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        """Send, unless the client has gone: a client that disconnects while something is sent
+        to it (daphne raises ``Disconnected``) is left with one log line, not a traceback."""
+        if getattr(self, "gone", False):
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:
+            self.gone = True
+            hub_leave(self)
+            user = getattr(self.scope.get("user"), "username", None)
+            log.info("live feed: client %s disconnected during a delivery (cursor %s); dropped",
+                     user, getattr(self, "cursor", None))  # fmt: skip
 
     # -- from the channel layer (through the hub) ----------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,7 +32,7 @@ def exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, OverflowError):  # an id or count beyond what the database stores
+    elif isinstance(exc, OverflowError | DataError):  # an id or page the database cannot hold
         exc = exceptions.ValidationError("a number in the request is out of range")
     if not isinstance(exc, exceptions.APIException):
         return None

@@ -39,9 +39,7 @@ def _token(scope) -> str | None:
 
 @database_sync_to_async
 def _user(key: str):
-    from rest_framework.authtoken.models import Token
+    from qlf.dashboard.services.tokens import token_user
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()  # a wrong token never falls back to the session
-    return token.user
+    user, _ = token_user(key)
+    return user or AnonymousUser()  # a wrong token never falls back to the session

@@ -7,26 +7,34 @@ A file is complete when it has its final name (writers write a temporary name an
   file is accepted at first sight, so discovery costs about one poll rather than ``settle_s``;
   the short quiet time guards against a writer paused between two HDUs; or
 - its size and mtime have not changed for ``settle_s``, or its mtime is older than that (the
-  fallback for writers that write in place).
+  fallback for writers that write in place). This includes a 0-byte file: it is reported (and
+  refused as empty, with an alert) rather than ignored forever.
 
-Dot names and other temporary names never match the pattern.
+Dot names and other temporary names never match the pattern. A file refused as unreadable is
+remembered with its size and mtime, in ``var/`` (``rejected-raw.json``) so that a restart does
+not report it again; it is retried when it changes.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from astropy.io import fits
 
-from qlf.quicklook.io.fits_layout import data_bytes, padded, read_header
+from qlf.quicklook.io.atomic import write_text_atomic
+from qlf.quicklook.io.fits_layout import BLOCK, CARD, data_bytes, hdu_layout, padded, read_header
 
 __all__ = [
     "RAW_NAME",
     "Discovery",
     "RawFile",
+    "RawSummary",
     "calibrated_cameras",
     "cameras_to_run",
     "fits_complete",
@@ -38,6 +46,9 @@ RAW_NAME = re.compile(r"^desi-(\d{8})\.fits\.fz$")
 _NIGHT = re.compile(r"^\d{8}$")
 _CAMERA_EXT = re.compile(r"^'([BRZ]\d)\s*'$")
 _CAMERA = re.compile(r"^[brz]\d$")
+_CAMERA_NAME = re.compile(r"^[BRZ]\d$")
+_EXTNAME_CARD = re.compile(r"^EXTNAME\s*=\s*'\s*([A-Za-z0-9]+)\s*'")
+log = logging.getLogger("qlf.pipeline")
 
 
 @dataclass(frozen=True, order=True)
@@ -62,12 +73,21 @@ class Discovery:
     ``known`` expids (already registered) are never reported; the caller adds to it.
     """
 
-    def __init__(self, data_dir: Path, *, settle_s: float = 2.0, known: set[int] | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        settle_s: float = 2.0,
+        known: set[int] | None = None,
+        rejections: Path | None = None,
+    ):
         self.data_dir = Path(data_dir)
         self.settle_s = settle_s
         self.known: set[int] = set(known or ())
         self._seen: dict[Path, tuple[int, int, float]] = {}  # size, mtime_ns, first seen
-        self._rejected: dict[Path, tuple[int, int]] = {}  # unreadable: retried if it changes
+        #: unreadable files (size, mtime_ns): retried if they change; kept in ``rejections``
+        self.rejections = rejections
+        self._rejected: dict[Path, tuple[int, int]] = _load_rejections(rejections)
         #: wall time at which a file seen incomplete by the last scan may become complete
         self.next_due: float | None = None
 
@@ -78,6 +98,8 @@ class Discovery:
         except FileNotFoundError:
             return
         self._rejected[raw.path] = (stat.st_size, stat.st_mtime_ns)
+        if self.rejections is not None:
+            _save_rejections(self.rejections, self._rejected)
 
     def scan(self, now: float | None = None) -> list[RawFile]:
         """Complete, not yet known exposures, in (night, expid) order."""
@@ -106,8 +128,6 @@ class Discovery:
 
     def _due(self, path: Path, size: int, mtime_ns: int, now: float) -> float | None:
         """When the file counts as complete if it does not change (None: not foreseeable)."""
-        if size == 0:
-            return None
         mtime = mtime_ns / 1e9
         if now - mtime >= self.settle_s:
             return mtime + self.settle_s
@@ -143,35 +163,44 @@ def fits_complete(path: Path, size: int | None = None) -> bool:
         return False
 
 
-def raw_summary(path: Path) -> tuple[fits.Header, list[str]]:
+class RawSummary(NamedTuple):
+    header: fits.Header
+    cameras: list[str]
+    #: why cameras may be missing when the file ends inside a header whose camera is unknown
+    cut: str | None = None
+
+
+def raw_summary(path: Path) -> RawSummary:
     """The global header and the cameras of a raw file, from its headers alone.
 
     Registering an exposure needs only these; walking the header blocks takes milliseconds where
-    opening every HDU with astropy takes a fifth of a second for 30 cameras. Raises ValueError
-    naming the file when the headers are not those of a raw exposure.
+    opening every HDU with astropy takes a fifth of a second for 30 cameras. A file cut short
+    still lists the cameras whose headers it holds, and the camera whose header it ends in (its
+    job then fails as truncated; the whole cameras are processed); if that header is cut before
+    its EXTNAME, ``cut`` says where the file ends. Raises ValueError naming the
+    file when it is empty, not FITS, has no SPEC keywords or no camera HDU at all.
     """
-    spec: fits.Header | None = None
-    cameras: list[str] = []
     try:
         with open(path, "rb") as handle:
-            size, offset = handle.seek(0, 2), 0
-            while offset < size:
-                header = read_header(handle, offset)
-                if header is None:
-                    raise ValueError("headers end before the file does (not a FITS file?)")
-                length, cards, text = header
-                name = cards.get("EXTNAME", "").strip("' ").upper()
-                if _CAMERA_EXT.match(cards.get("EXTNAME", "")):
-                    cameras.append(name.lower())
-                elif name == "SPEC" or (offset == 0 and "EXPID" in cards):
-                    spec = fits.Header.fromstring(text)
-                offset += length + padded(data_bytes(cards))
+            size = handle.seek(0, 2)
+            if size == 0:
+                raise ValueError("empty file (0 bytes)")
+            hdus, note = hdu_layout(handle, size)
+            cut = _camera_cut_in_header(handle, hdus, size)
     except (OSError, ValueError, KeyError) as exc:
         raise ValueError(f"{path}: not a readable raw exposure ({exc})") from None
+    spec_hdu = next((h for h in hdus if h.name.upper() == "SPEC"), None)
+    if spec_hdu is None and "EXPID" in hdus[0].cards:
+        spec_hdu = hdus[0]
+    spec = fits.Header.fromstring(spec_hdu.header_text) if spec_hdu else None
     missing = [k for k in ("EXPID", "NIGHT", "FLAVOR") if spec is None or k not in spec]
     if missing:
         raise ValueError(f"{path}: SPEC header lacks {', '.join(missing)}")
-    return spec, sorted(cameras)
+    cameras = [h.name.lower() for h in hdus if _CAMERA_NAME.match(h.name.upper())] + cut
+    if not cameras:
+        raise ValueError(f"{path}: no camera HDU (B0 ... Z9) in the file")
+    unnamed = note if note and not cut and hdus[-1].data_end <= size else None
+    return RawSummary(spec, sorted(set(cameras)), f"{path}: {unnamed}" if unnamed else None)
 
 
 def calibrated_cameras(calib_dir: Path | str | None) -> set[str]:
@@ -186,3 +215,39 @@ def cameras_to_run(present: list[str], config) -> tuple[str, ...]:
     (a calibration folder): a camera missing from the file is run, to be graded ALARM."""
     expected = set(present) | calibrated_cameras(getattr(config, "calib_dir", None))
     return tuple(sorted(c for c in expected if config.wants(c)))
+
+
+def _camera_cut_in_header(handle, hdus, size: int) -> list[str]:
+    """``[camera]`` if the file ends inside the header of a camera HDU, else ``[]``."""
+    end = hdus[-1].padded_end if hdus else 0
+    if not hdus or hdus[-1].data_end > size or end >= size:
+        return []
+    handle.seek(end)
+    partial = handle.read(min(size - end, BLOCK))
+    for start in range(0, len(partial) - CARD + 1, CARD):
+        match = _EXTNAME_CARD.match(partial[start : start + CARD].decode("ascii", "replace"))
+        if match:
+            name = match.group(1).upper()
+            return [name.lower()] if _CAMERA_NAME.match(name) else []
+    return []
+
+
+def _load_rejections(path: Path | None) -> dict[Path, tuple[int, int]]:
+    if path is None:
+        return {}
+    try:
+        entries = json.loads(path.read_text())
+        return {Path(name): (int(size), int(mtime)) for name, (size, mtime) in entries.items()}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, TypeError) as exc:  # unreadable: bad files are reported again
+        log.warning("discovery: ignoring %s (%s)", path, exc)
+        return {}
+
+
+def _save_rejections(path: Path, rejected: dict[Path, tuple[int, int]]) -> None:
+    entries = {str(p): list(v) for p, v in rejected.items() if p.exists()}
+    try:
+        write_text_atomic(path, json.dumps(entries, indent=0))
+    except OSError as exc:  # a full disk: they are reported again after a restart, no more
+        log.warning("discovery: cannot record rejected files in %s (%s)", path, exc)

@@ -61,6 +61,7 @@ class Registered:
     night: int
     flavor: str
     cameras: tuple[str, ...]
+    cut: str | None = None  # the file ends inside an unnamed header (cameras may be missing)
 
 
 def db_retry(call: Callable[[], T], *, retry_s: float = 60.0) -> T:
@@ -88,7 +89,7 @@ def exposure_enqueue(raw_path: Path, config) -> Registered:
     missing from the file is run, and graded ALARM, rather than passed over in silence.
     Raises ValueError naming the file when its headers cannot be read.
     """
-    header, present = raw_summary(raw_path)
+    header, present, cut = raw_summary(raw_path)
     fields = exposure_fields_from_header(header)
     cameras = cameras_to_run(present, config)
     night, expid = parse_raw_path(Path(raw_path)) or (int(fields["night"]), int(fields["expid"]))
@@ -113,7 +114,7 @@ def exposure_enqueue(raw_path: Path, config) -> Registered:
         )
 
     process = db_retry(write)
-    return Registered(process.pk, fields["expid"], fields["night"], fields["flavor"], cameras)
+    return Registered(process.pk, fields["expid"], fields["night"], fields["flavor"], cameras, cut)
 
 
 def process_open(process_id: int):

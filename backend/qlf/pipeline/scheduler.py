@@ -96,7 +96,7 @@ class Scheduler:
         self.config = config
         self.executor = executor or make_executor(config, job_function=job_function)
         self.publisher = publisher or EventPublisher()
-        self.discovery = Discovery(config.data_dir, settle_s=config.settle_s)
+        self.discovery = _discovery(config)
         self.state = "stopped"
         self.current: _Active | None = None
         self.queue: list[int] = []
@@ -109,6 +109,7 @@ class Scheduler:
         self.campaigns = CampaignRunner(
             config, self.executor, self._publish, raw_path=_raw_path, specs_dir=_specs_dir(config)
         )
+        self._disk_held = False
 
     # -- control ---------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class Scheduler:
         self.campaigns.forget()
         counts = ingest.db_retry(pipeline_reset)
         counts["scratch_removed"] = _clear_scratch(self.config)
-        self.discovery = Discovery(self.config.data_dir, settle_s=self.config.settle_s)
+        self.discovery = _discovery(self.config)
         self.last = {}
         # Every Monitor forgets the exposures and clears the open alarms at once.
         self._publish(RESET_EVENT, {"processes": counts["processes"], "alarms": counts["alarms"]})
@@ -172,7 +173,7 @@ class Scheduler:
         raw = _raw_path(self.config.data_dir, exposure.night, expid)
         if not raw.exists():
             raise ApplicationError(f"raw file of exposure {expid} not found: {raw}")
-        cameras = list(cameras_to_run(raw_summary(raw)[1], self.config))
+        cameras = list(cameras_to_run(raw_summary(raw).cameras, self.config))
         if spec_version:
             threshold_get(version=spec_version, specs_dir=_specs_dir(self.config))  # 404 if none
         process = process_start(
@@ -261,6 +262,11 @@ class Scheduler:
                 {"expid": registered.expid, "night": registered.night, "flavor": registered.flavor},
             )
             self.queue.append(registered.expid)
+            if registered.cut:  # the cut camera is unknown: the file is named instead
+                text = f"exposure {raw.expid}: {registered.cut}; cameras after it are missing"
+                self._publish(
+                    "alert", {"level": "ALARM", "camera": "", "expid": raw.expid, "text": text}
+                )
 
     def _refresh_queue(self) -> None:
         waiting = ingest.db_retry(pipeline_queue)
@@ -272,6 +278,9 @@ class Scheduler:
         waiting = ingest.db_retry(pipeline_queue)
         if not waiting:
             self.state, self.queue = "idle", []
+            return
+        if self._held_for_disk(waiting[0].exposure_id):
+            self.state, self.queue = "idle", [p.exposure_id for p in waiting]
             return
         process = ingest.process_open(waiting[0].pk)
         raw = _raw_path(self.config.data_dir, process.night, process.exposure_id)
@@ -310,6 +319,37 @@ class Scheduler:
                 f"{process.pk}:{job.camera}:{active.attempt}",
                 camera_spec(raw, job.camera, self.config, spec=spec),
             )
+
+    def free_bytes(self) -> int:
+        """Free bytes on the scratch disk (unknown: plenty)."""
+        try:
+            return shutil.disk_usage(self.config.scratch_dir).free
+        except OSError:
+            return 2**62
+
+    def _held_for_disk(self, expid: int) -> bool:
+        """True while the scratch disk has less than ``disk_min_free_mb`` free: every camera of
+        an exposure started now would fail at once, so the queue waits (one ALARM when it
+        starts waiting, one WARNING when it resumes)."""
+        free, need = self.free_bytes(), self.config.disk_min_free_mb * 2**20
+        where = f"the scratch disk ({self.config.scratch_dir})"
+        if free < need:
+            if not self._disk_held:
+                self._disk_held = True
+                text = (f"processing held: {where} has {free / 2**20:.0f} MB free, less than "
+                        f"QLF_DISK_MIN_FREE_MB={self.config.disk_min_free_mb:g}; "
+                        "free space to resume")  # fmt: skip
+                log.error(text)
+                self._publish("alert", {"level": "ALARM", "camera": "", "expid": expid,
+                                        "text": text})  # fmt: skip
+            return True
+        if self._disk_held:
+            self._disk_held = False
+            text = f"processing resumed: {where} has {free / 2**20:.0f} MB free"
+            log.info(text)
+            self._publish("alert", {"level": "WARNING", "camera": "", "expid": expid,
+                                    "text": text})  # fmt: skip
+        return False
 
     # -- worker reports --------------------------------------------------------------------
 
@@ -521,6 +561,12 @@ class Scheduler:
         if status != self._published:
             self._published = status
             self._publish("pipeline.status", status)
+
+
+def _discovery(config) -> Discovery:
+    """Discovery of ``config``'s data directory; refused files are remembered in ``var/``."""
+    rejections = config.var_dir / "rejected-raw.json" if config.var_dir else None
+    return Discovery(config.data_dir, settle_s=config.settle_s, rejections=rejections)
 
 
 def _raw_path(data_dir: Path, night: int, expid: int) -> Path:

@@ -36,13 +36,26 @@ def add_commands(subparsers) -> None:
         metavar="VAR",
         help="read the password from this environment variable instead of prompting",
     )
-    operator.add_argument("--token", action="store_true", help="print the user's API token")
+    operator.add_argument("--token", action="store_true", help="print a new API token")
     operator.set_defaults(func=_createoperator)
 
     notify = subparsers.add_parser(
         "notify-test", help="send a test message to the configured e-mail and chat webhook"
     )
     notify.set_defaults(func=_notify_test)
+    token = subparsers.add_parser("token", help="API tokens: create (shown once), list, revoke")
+    actions = token.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="a new token of USER; its key is printed once")
+    create.add_argument("username")
+    create.add_argument("--days", type=float, help="lifetime (default QLF_TOKEN_DAYS, 90)")
+    create.add_argument("--name", default="qlf token create", help="what it is for")
+    create.set_defaults(func=_token_create)
+    listing = actions.add_parser("list", help="tokens (of USER), without their keys")
+    listing.add_argument("username", nargs="?")
+    listing.set_defaults(func=_token_list)
+    revoke = actions.add_parser("revoke", help="revoke the token ID (see list)")
+    revoke.add_argument("token_id", type=int)
+    revoke.set_defaults(func=_token_revoke)
 
     manage = subparsers.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("args", nargs="...", help="arguments passed to Django")
@@ -180,6 +193,55 @@ def _notify_test(args) -> int:
 
 
 _TEST_TEXT = "A test from `qlf notify-test`: QLF sends ALARMs left unacknowledged here.\n"
+
+
+def _token_create(args) -> int:
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from qlf.dashboard.errors import ApplicationError
+    from qlf.dashboard.services.tokens import token_create
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise ValueError(f"no user {args.username}")
+    try:
+        new = token_create(user=user, name=args.name, days=args.days)
+    except ApplicationError as exc:
+        raise ValueError(exc.message) from exc
+    until = f"{new.token.expires:%Y-%m-%d %H:%M} UTC"
+    print(f"token {new.token.pk} of {user.username}, valid until {until}; its key (shown once, "
+          "only its digest is stored):")  # fmt: skip
+    print(new.key)
+    return 0
+
+
+def _token_list(args) -> int:
+    _setup()
+    from qlf.dashboard.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user")
+    if args.username:
+        tokens = tokens.filter(user__username=args.username)
+    print(f"{'id':>6}  {'user':<16} {'prefix':<9} {'expires':<17} {'state':<8} name")
+    for t in tokens:
+        state = "revoked" if t.revoked else "valid"
+        print(f"{t.pk:>6}  {t.user.username:<16} {t.prefix:<9} {t.expires:%Y-%m-%d %H:%M} "
+              f"{state:<8} {t.name}")  # fmt: skip
+    return 0
+
+
+def _token_revoke(args) -> int:
+    _setup()
+    from qlf.dashboard.errors import ApplicationError
+    from qlf.dashboard.services.tokens import token_revoke
+
+    try:
+        token = token_revoke(token_id=args.token_id, by=None)
+    except ApplicationError as exc:
+        raise ValueError(exc.message) from exc
+    print(f"token {token.pk} of {token.user.username} revoked")
+    return 0
 
 
 def _manage(args) -> int:

@@ -43,9 +43,13 @@ def index(request, path: str = ""):
 @require_GET
 def asset(request, name: str):
     root = (frontend_dist() / "assets").resolve()
-    target = (root / name).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
-        raise Http404(f"no asset {name}")
+    try:  # a null byte or an overlong name is no asset either (ValueError, OSError)
+        target = (root / name).resolve()
+        found = target.is_relative_to(root) and target.is_file()
+    except (ValueError, OSError):
+        found = False
+    if not found:
+        raise Http404("no such asset")
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     response = FileResponse(target.open("rb"), content_type=kind)
     response["Cache-Control"] = "public, max-age=31536000, immutable"  # names carry a hash

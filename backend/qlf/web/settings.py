@@ -7,7 +7,7 @@ import os
 import bokeh.util.paths
 import dj_database_url
 
-from qlf.config import read_env
+from qlf.config import private_file, read_env
 
 ENV = read_env()
 
@@ -68,7 +68,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": ENV.var_dir / "qlf.sqlite3",
+            "NAME": private_file(ENV.var_dir / "qlf.sqlite3"),  # var/ 0700, the file 0600
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -128,7 +128,7 @@ if HTTPS:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous request gets 401 (with WWW-Authenticate), not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "qlf.dashboard.token_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qlf.dashboard.permissions.IsViewer"],
@@ -172,6 +172,8 @@ QLF = {
     "DISK_WARN_PCT": ENV.disk_warn_pct,
     "DISK_ALARM_PCT": ENV.disk_alarm_pct,
     "NOTIFY": ENV.notify,
+    "TOKEN_DAYS": ENV.token_days,
+    "TRUSTED_PROXIES": list(ENV.trusted_proxies),
 }
 
 LOGGING = {

@@ -196,3 +196,17 @@ def test_nginx_entrypoint_writes_the_resolver_of_the_container(repo, tmp_path):
         )
         assert done.returncode == 0, done.stderr
         assert (tmp_path / "nginx-resolver.conf").read_text() == f"resolver {want} valid=10s;\n"
+
+
+def test_the_backend_trusts_forwarded_addresses_from_the_compose_network_only(services):
+    """nginx's X-Forwarded-For gives the sign-in limit each client's address (issue 18)."""
+    import ipaddress
+
+    from qlf.config import read_env
+
+    value = services["backend"]["environment"]["QLF_TRUSTED_PROXIES"]
+    default = re.fullmatch(r"\$\{QLF_TRUSTED_PROXIES:-(.+)\}", value).group(1)
+    proxies = read_env({"QLF_SECRET_KEY": "k", "QLF_TRUSTED_PROXIES": default}).trusted_proxies
+    networks = [ipaddress.ip_network(p) for p in proxies]
+    assert networks and all(n.is_private for n in networks)
+    assert not services["backend"].get("ports")  # reachable on the compose network alone

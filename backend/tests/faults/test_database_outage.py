@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+from qlf.bench.tcp_proxy import TcpProxy
 from qlf.dashboard.models import Event, Job, Metric, Process
 from tests.faults.conftest import NIGHT, arrive, daemon_log, wait_for
-from tests.faults.proxy import TcpProxy
 
 SCIENCE = ("CHECK_CCDs", "CHECK_FIBERS", "CHECK_SPECTRA")
 STATES = ("started", "finished")

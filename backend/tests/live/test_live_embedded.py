@@ -100,11 +100,16 @@ async def test_log_subscription_sends_the_file_and_refuses_paths_outside_scratch
 
 
 async def test_browser_session_cookie_authenticates_the_socket(server, live):
+    # as the browser does: the CSRF cookie from auth/me/, then sign in with its token (issue 18)
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/auth/me/", timeout=30) as me:
+        csrf = next(c.split(";")[0] for c in me.headers.get_all("Set-Cookie")
+                    if c.startswith("csrftoken="))  # fmt: skip
     login = urllib.request.Request(
         f"http://127.0.0.1:{server.port}/api/auth/login/",
         data=json.dumps({"username": "viewer", "password": live.password}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+        headers={"Content-Type": "application/json", "Cookie": csrf,
+                 "X-CSRFToken": csrf.split("=", 1)[1]},
+    )  # fmt: skip
     with urllib.request.urlopen(login, timeout=30) as answer:
         cookies = answer.headers.get_all("Set-Cookie")
     session = next(c.split(";")[0] for c in cookies if c.startswith("sessionid="))

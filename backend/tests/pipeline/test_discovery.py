@@ -101,7 +101,8 @@ def test_config_selects_cameras_and_reads_knobs(tmp_path):
 
 def test_raw_summary_reads_what_open_raw_reads(tmp_path):
     path = write_raw(tmp_path, expid=9, cameras=("z1", "b0", "r0"), flavor="science")
-    header, cameras = raw_summary(path)
+    header, cameras, cut = raw_summary(path)
+    assert cut is None
     with open_raw(path) as raw:
         assert cameras == raw.cameras == ["b0", "r0", "z1"]
         for key in ("EXPID", "NIGHT", "FLAVOR", "EXPTIME", "DATE-OBS", "AIRMASS"):

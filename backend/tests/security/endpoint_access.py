@@ -32,6 +32,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "auth-logout": {"POST": "anonymous"},
     "auth-me": {"GET": "anonymous"},
     "auth-token": {"POST": "anonymous"},
+    "auth-token-list": {"GET": "viewer"},  # one's own tokens; an admin's: everyone's
+    "auth-token-detail": {"DELETE": "viewer"},  # revoke one's own; an admin: anyone's
     # schema and local API docs
     "schema": {"GET": "anonymous"},
     "api-docs": {"GET": "anonymous"},
@@ -106,6 +108,7 @@ PATH_EXAMPLES: dict[str, str] = {
     "night": "20261122",
     "seq": "1",
     "mask_id": "1",
+    "token_id": "1",
     "version": "2026-01-01",
     "key": "NOISE_AMP",
     "campaign_id": "1",

@@ -1,4 +1,5 @@
-"""CSRF on session writes, sign-in rate limit, password hashing, session expiry, cookie flags."""
+"""CSRF on session writes (sign-in too), sign-in rate limit, password hashing, session expiry,
+cookie flags."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import pytest
 from django.conf import global_settings
 from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -23,13 +23,6 @@ from tests.dashboard.factories import ingest_exposure
 from tests.security.conftest import PASSWORDS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _signed_in(username: str) -> APIClient:
@@ -70,7 +63,30 @@ def test_session_writes_need_the_csrf_token(role_users, fake_daemon):
     assert client.get(url).status_code == 200  # reads need no token
 
 
-def test_sign_in_is_rate_limited_per_user_and_address(role_users):
+def test_sign_in_needs_the_csrf_token(role_users):
+    """Login CSRF: a foreign page must not sign the browser in (to an account of its choosing)."""
+    credentials = {"username": "viewer", "password": PASSWORDS["viewer"]}
+    browser = APIClient(enforce_csrf_checks=True)
+    forged = browser.post("/api/auth/login/", credentials, format="json",
+                          HTTP_ORIGIN="https://evil.example")  # fmt: skip
+    assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
+    assert "sessionid" not in forged.cookies and "sessionid" not in browser.cookies
+    browser.get("/api/auth/me/")  # the app's first call: sets the CSRF cookie
+    no_token = browser.post("/api/auth/login/", credentials, format="json")
+    assert no_token.status_code == 403 and "sessionid" not in browser.cookies
+    foreign = browser.post("/api/auth/login/", credentials, format="json",
+                           HTTP_X_CSRFTOKEN=_csrf(browser), HTTP_ORIGIN="https://evil.example",
+                           HTTP_HOST="testserver")  # fmt: skip
+    assert foreign.status_code == 403 and "sessionid" not in browser.cookies
+    ok = browser.post("/api/auth/login/", credentials, format="json",
+                      HTTP_X_CSRFTOKEN=_csrf(browser))  # fmt: skip
+    assert ok.status_code == 200 and browser.cookies["sessionid"].value
+    assert browser.get("/api/auth/me/").json()["username"] == "viewer"
+    script = APIClient(enforce_csrf_checks=True)  # API clients: the token endpoint, no CSRF
+    assert script.post("/api/auth/token/", credentials, format="json").status_code == 200
+
+
+def test_sign_in_is_rate_limited_per_address(role_users):
     client = APIClient()
     for _ in range(LOGIN_FAILURES):
         assert _login(client, "viewer", "wrong").status_code == 401
@@ -82,15 +98,17 @@ def test_sign_in_is_rate_limited_per_user_and_address(role_users):
     assert token.status_code == 429
     assert _login(client, "VIEWER", "wrong").status_code == 429  # usernames: any case
     assert _login(client, "viewer", PASSWORDS["viewer"], ip="10.0.0.2").status_code == 200
-    assert _login(client, "operator", PASSWORDS["operator"]).status_code == 200
+    # issue 18: the address is held back, whatever account it tries (was: per user and address)
+    assert _login(client, "operator", PASSWORDS["operator"]).status_code == 429
+    assert _login(client, "operator", PASSWORDS["operator"], ip="10.0.0.3").status_code == 200
 
 
 def test_the_limit_ends_with_its_window(role_users, monkeypatch):
-    import qlf.dashboard.api.auth as auth
+    import qlf.dashboard.services.sign_in_limit as limit
 
     client = APIClient()
     now = [1_000_000.0]
-    monkeypatch.setattr(auth.time, "time", lambda: now[0])
+    monkeypatch.setattr(limit.time, "time", lambda: now[0])
     for _ in range(LOGIN_FAILURES):
         _login(client, "viewer", "wrong")
     now[0] += 299

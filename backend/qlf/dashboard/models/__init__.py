@@ -17,10 +17,12 @@ from qlf.dashboard.models.operations import AlertAck, AuditEntry, Mask
 from qlf.dashboard.models.process import Job, Process, ProcessComment, StepRun
 from qlf.dashboard.models.runbooks import RunbookVersion
 from qlf.dashboard.models.thresholds import ThresholdVersion
+from qlf.dashboard.models.tokens import ApiToken, SignInThrottle
 
 __all__ = [
     "QA_SEVERITY",
     "AlertAck",
+    "ApiToken",
     "AuditEntry",
     "Campaign",
     "CampaignState",
@@ -38,6 +40,7 @@ __all__ = [
     "ProcessStatus",
     "QaStatus",
     "RunbookVersion",
+    "SignInThrottle",
     "StepRun",
     "StepState",
     "ThresholdVersion",

@@ -21,7 +21,10 @@ def qlf_dir(name: str) -> Path:
 def contained(path: Path | str, *names: str) -> Path | None:
     """``path`` with every symlink resolved, if it lies inside one of the configured directories
     ``names`` (also resolved), else None: no request reaches outside them (DESIGN.md 10)."""
-    real = os.path.realpath(path)
+    try:
+        real = os.path.realpath(path)
+    except ValueError:  # a null byte: no file at all
+        return None
     for name in names:
         root = os.path.realpath(qlf_dir(name))
         if os.path.commonpath([root, real]) == root:

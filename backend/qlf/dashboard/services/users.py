@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from qlf.dashboard.errors import ApplicationError
 from qlf.dashboard.permissions import OPERATORS, VIEWERS
+from qlf.dashboard.services.tokens import token_create
 
 __all__ = ["user_create", "user_token"]
 
@@ -35,6 +35,6 @@ def user_create(*, username: str, password: str, role: str = "operator", email: 
     return user
 
 
-def user_token(*, user) -> str:
-    """The API token of ``user`` for scripts (created on first use)."""
-    return Token.objects.get_or_create(user=user)[0].key
+def user_token(*, user, name: str = "") -> str:
+    """A new API token of ``user`` for scripts: its key, shown once (only a digest is kept)."""
+    return token_create(user=user, name=name).key

@@ -75,7 +75,9 @@ def hdu_layout(handle, size: int) -> tuple[list[HduLayout], str | None]:
         if read is None:
             if not hdus:
                 raise LayoutError("not a FITS file (no header block with END)")
-            return hdus, f"file ends inside the header of HDU {len(hdus)} at byte {offset}"
+            return hdus, (
+                f"truncated file: it ends inside the header of HDU {len(hdus)} at byte {offset}"
+            )
         length, cards, text = read
         if not hdus and "SIMPLE" not in cards:
             raise LayoutError("not a FITS file (no SIMPLE keyword)")

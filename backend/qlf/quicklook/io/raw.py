@@ -176,6 +176,11 @@ class RawExposure:
         """Decompress one camera and locate its amplifiers."""
         camera = camera.lower()
         if camera not in self._hdus:
+            cut = next((n for n in self.notes if n.startswith("truncated")), None)
+            if cut:  # it may have been in the part cut away: a failure, not a missing camera
+                raise RawFormatError(
+                    self.path, f"{cut} (no complete {camera.upper()} HDU)", camera=camera
+                )
             raise MissingCameraError(
                 self.path, camera, self.cameras, self.notes[0] if self.notes else None
             )

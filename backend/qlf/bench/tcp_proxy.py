@@ -1,5 +1,6 @@
-"""A TCP proxy the tests cut and restore: the database "unreachable" for the daemon behind it
-(connections dropped, new ones refused) while everything else keeps its own connections."""
+"""A TCP proxy that is cut and restored: the database "unreachable" for the daemon behind it
+(connections dropped, new ones refused) while everything else keeps its own connections.
+Used by the fault tests (``tests/faults/test_database_outage.py``) and ``qlf bench soak``."""
 
 from __future__ import annotations
 
