@@ -76,6 +76,8 @@ EXPECTED = {
         ("values", "value"): lambda m: m["CHECKPSF"],
         ("PSF_LEGENDRE_FIB", "value"): lambda m: [c[0] for c in m["PSF_LEGENDRE_FIB"]],
     },
+    # issue 21: survey speed
+    "EFFTIME_RATIO": {("values", "value"): lambda m: [m["EFFTIME_RATIO"]]},
 }
 
 SIMULATED = {flavor for flavor, _ in EXPOSURES.values()}
