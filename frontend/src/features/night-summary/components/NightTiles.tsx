@@ -15,7 +15,7 @@ export function NightTiles({ night }: { night: number }) {
     <section aria-label="Tiles of the night">
       <h2>Tiles of the night (effective time)</h2>
       <ErrorMessage error={tonight.error ?? total.error} />
-      {tonight.data && rows.length === 0 ? (
+      {!tonight.data ? null : rows.length === 0 ? (
         <p className="muted">No science exposure on a tile this night.</p>
       ) : (
         <table className="table" aria-label="Effective time per tile of the night">

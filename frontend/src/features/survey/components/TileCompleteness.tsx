@@ -19,7 +19,7 @@ export function TileCompleteness({ query }: { query: TileQuery }) {
         </span>
       </h2>
       <ErrorMessage error={tiles.error} />
-      {tiles.data && rows.length === 0 ? (
+      {!tiles.data ? null : rows.length === 0 ? (
         <p className="muted">No science exposure on a tile.</p>
       ) : (
         <table className="table compact" aria-label="Effective time per tile">
