@@ -172,6 +172,7 @@ QLF = {
     "DISK_WARN_PCT": ENV.disk_warn_pct,
     "DISK_ALARM_PCT": ENV.disk_alarm_pct,
     "NOTIFY": ENV.notify,
+    "EFFTIME_GOALS": ENV.efftime_goals,
 }
 
 LOGGING = {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
+from qlf.config import read_env
 from qlf.dashboard.selectors.efftime import exposure_efftime, tile_efftime
 from qlf.dashboard.services.exposures import exposure_fields_from_header, exposure_register
 from qlf.dashboard.services.processes import process_finish, process_start
@@ -58,7 +60,7 @@ def test_tile_accumulates_its_exposures_to_the_programs_goal():
     assert tiles["last_night"] == [20261123, 20261122]
     # a night range counts only its exposures
     assert tile_efftime(night_to=20261122)["efftime"] == pytest.approx([450.0, 900.0])
-    with override_settings(QLF_EFFTIME_GOALS={"DARK": 900.0}):
+    with override_settings(QLF={**settings.QLF, "EFFTIME_GOALS": {"DARK": 900.0}}):
         assert tile_efftime(tile=7)["fraction"] == pytest.approx([1.1])
 
 
@@ -94,3 +96,14 @@ def test_api_tiles_and_exposure(viewer_client):
     for bad in ({"tile": "x"}, {"program": "../"}, {"night_from": "0"}):
         response = viewer_client.get("/api/survey/tiles/", bad)
         assert response.status_code == 400, bad
+
+
+def test_goals_come_from_the_configuration():
+    assert read_env({"QLF_EFFTIME_GOALS": "dark=1200, BRIGHT=200"}).efftime_goals == {
+        "DARK": 1200.0,
+        "BRIGHT": 200.0,
+    }
+    assert read_env({}).efftime_goals == {}
+    for bad in ("DARK", "DARK=fast", "=100", "BRIGHT=-5"):
+        with pytest.raises(ValueError, match="QLF_EFFTIME_GOALS"):
+            read_env({"QLF_EFFTIME_GOALS": bad})

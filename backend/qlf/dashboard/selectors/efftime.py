@@ -13,8 +13,8 @@ per camera. Here:
   ``skymodel.efftime_ratio_reference``), as DESI's bright goal (180 s) is counted against a
   bright-time reference, not against a dark sky.
 
-Goals per program come from the setting ``QLF_EFFTIME_GOALS`` (DESI's: 1000 s dark, 180 s
-bright; Schlafly et al. 2023, AJ 166, 259).
+Goals per program come from the configuration (``QLF_EFFTIME_GOALS``, docs/configuration.md;
+DESI's: 1000 s dark, 180 s bright, Schlafly et al. 2023, AJ 166, 259).
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ GOAL_UNITS: dict[str, str] = {"DARK": "DARK", "GRAY": "DARK", "BRIGHT": "BRIGHT"
 
 
 def efftime_goals() -> dict[str, float]:
-    """The goal per program: DEFAULT_GOALS updated by the setting QLF_EFFTIME_GOALS."""
-    return {**DEFAULT_GOALS, **getattr(settings, "QLF_EFFTIME_GOALS", {})}
+    """The goal per program: DEFAULT_GOALS updated by the configuration (QLF_EFFTIME_GOALS)."""
+    return {**DEFAULT_GOALS, **settings.QLF.get("EFFTIME_GOALS", {})}
 
 
 def _goal_scale(camera: str, program: str) -> float:
