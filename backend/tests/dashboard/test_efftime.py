@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 from qlf.config import read_env
-from qlf.dashboard.selectors.efftime import exposure_efftime, tile_efftime
+from qlf.dashboard.selectors.efftime import exposure_efftime, night_tiles, tile_efftime
+from qlf.dashboard.selectors.night_summary import night_summary_get
 from qlf.dashboard.services.exposures import exposure_fields_from_header, exposure_register
+from qlf.dashboard.services.night_summary import night_report_render
 from qlf.dashboard.services.processes import process_finish, process_start
 from qlf.dashboard.services.qa_ingest import job_ingest_qa
 from qlf.quicklook.skymodel import efftime_ratio_reference
@@ -107,3 +110,19 @@ def test_goals_come_from_the_configuration():
     for bad in ("DARK", "DARK=fast", "=100", "BRIGHT=-5"):
         with pytest.raises(ValueError, match="QLF_EFFTIME_GOALS"):
             read_env({"QLF_EFFTIME_GOALS": bad})
+
+
+def test_night_summary_and_report_show_the_nights_tiles():
+    _ingest(1, {"b0": 0.5}, tile=7, night=20261121)
+    _ingest(2, {"b0": 0.4}, tile=7, night=20261122)
+    _ingest(3, {"b0": 0.2}, tile=8, night=20261123)  # a later night: not in the total
+    (row,) = night_tiles(20261122)
+    assert row["tile"] == 7 and row["exposures"] == 1
+    assert row["tonight"] == pytest.approx(360.0)
+    assert row["efftime"] == pytest.approx(810.0)  # through the night's end
+    assert row["fraction"] == pytest.approx(0.81)
+    assert night_summary_get(night=20261122)["tiles"] == [row]
+    html = night_report_render(night=20261122, now=timezone.now())
+    assert "Tiles of the night (effective time)" in html
+    assert '<td class="num">360</td><td class="num">810</td>' in html
+    assert "81 %" in html

@@ -35,6 +35,7 @@ __all__ = [
     "GOAL_UNITS",
     "efftime_goals",
     "exposure_efftime",
+    "night_tiles",
     "tile_efftime",
 ]
 
@@ -155,3 +156,20 @@ def tile_efftime(
         columns["goal"].append(goal)
         columns["fraction"].append(entry["efftime"] / goal if goal else None)
     return columns
+
+
+def night_tiles(night: int) -> list[dict[str, Any]]:
+    """The tiles observed on ``night``: the effective time the night added (``tonight``) and
+    the tile's total, goal and completeness at the night's end."""
+    tonight = tile_efftime(night_from=night, night_to=night)
+    total = tile_efftime(night_to=night, tile=None)
+    by_tile = {tile: i for i, tile in enumerate(total["tile"])}
+    rows = []
+    for i, tile in enumerate(tonight["tile"]):
+        j = by_tile[tile]
+        rows.append({
+            "tile": tile, "program": tonight["program"][i], "exposures": tonight["exposures"][i],
+            "tonight": tonight["efftime"][i], "efftime": total["efftime"][j],
+            "goal": total["goal"][j], "fraction": total["fraction"][j],
+        })  # fmt: skip
+    return rows

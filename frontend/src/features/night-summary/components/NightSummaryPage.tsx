@@ -79,7 +79,7 @@ function Summary({ summary }: { summary: NightSummary }) {
         </table>
       </section>
 
-      <NightTiles night={summary.night} />
+      <NightTiles tiles={summary.tiles ?? []} />
       <section aria-label="Readout to QA">
         <h2>Readout to QA</h2>
         {latency.measured ? (

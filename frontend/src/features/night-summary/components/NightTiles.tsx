@@ -1,21 +1,15 @@
 import { EffTimeMeter } from '@/components/efftime/EffTimeMeter';
-import { ErrorMessage } from '@/components/ui/Feedback';
 import { num } from '@/lib/format';
-import { tileRows, useTileEfftime } from '@/lib/queries/efftime';
+
+import type { NightTile } from '../api/night-summary';
 
 /** The tiles observed this night: the effective time the night added and each tile's
  * completeness at the night's end. */
-export function NightTiles({ night }: { night: number }) {
-  const text = String(night);
-  const tonight = useTileEfftime({ night_from: text, night_to: text });
-  const total = useTileEfftime({ night_to: text });
-  const totals = new Map((total.data ? tileRows(total.data) : []).map((r) => [r.tile, r]));
-  const rows = tonight.data ? tileRows(tonight.data) : [];
+export function NightTiles({ tiles }: { tiles: NightTile[] }) {
   return (
     <section aria-label="Tiles of the night">
       <h2>Tiles of the night (effective time)</h2>
-      <ErrorMessage error={tonight.error ?? total.error} />
-      {!tonight.data ? null : rows.length === 0 ? (
+      {tiles.length === 0 ? (
         <p className="muted">No science exposure on a tile this night.</p>
       ) : (
         <table className="table" aria-label="Effective time per tile of the night">
@@ -29,24 +23,21 @@ export function NightTiles({ night }: { night: number }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => {
-              const end = totals.get(r.tile);
-              return (
-                <tr key={r.tile}>
-                  <td>{r.tile}</td>
-                  <td>{r.program || '—'}</td>
-                  <td>{r.exposures}</td>
-                  <td>{num(r.efftime, 0)} s</td>
-                  <td>
-                    <EffTimeMeter
-                      label={`Tile ${r.tile} completeness`}
-                      value={end?.efftime}
-                      target={end?.goal}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
+            {tiles.map((t) => (
+              <tr key={t.tile}>
+                <td>{t.tile}</td>
+                <td>{t.program || '—'}</td>
+                <td>{t.exposures}</td>
+                <td>{num(t.tonight, 0)} s</td>
+                <td>
+                  <EffTimeMeter
+                    label={`Tile ${t.tile} completeness`}
+                    value={t.efftime}
+                    target={t.goal}
+                  />
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
