@@ -100,6 +100,39 @@ class EffTime(Metric):
         value = ratio_a**2 / sky_ratio
         return {self.key: float(value), "EFFTIME": float(value * exptime), **aux}
 
+    def plot(self, qa):
+        from bokeh.models import ColumnDataSource, Span
+
+        from qlf.quicklook.plots.common import REF_COLOR, as_floats, described, hover, new_figure
+        from qlf.quicklook.plots.defaults import BANDS_HOW, camera_figure
+
+        graded = camera_figure(qa, labels=["EFFTIME / EXPTIME"])
+        signal, sky = qa.aux("SIGNAL_RATIO"), qa.aux("SKY_RATIO")
+        labels = ["signal (a/a₀)²", "sky b₀/b", "EFFTIME / EXPTIME"]
+        values = [
+            None if signal is None else signal**2,
+            None if not sky else 1.0 / sky,
+            qa.value,
+        ]
+        factors = new_figure(qa, x_label="factor", y_label="× nominal dark", x_range=labels)
+        source = ColumnDataSource({"x": labels, "value": as_floats(values)}, name="ingredients")
+        dots = factors.scatter(x="x", y="value", size=14, color="#58a6ff", source=source)
+        factors.add_layout(
+            Span(location=1.0, dimension="width", line_dash="dashed", line_color=REF_COLOR)
+        )
+        hover(factors, [dots], [("factor", "@x"), ("value", "@value{0.000}")])
+        seconds = qa.aux("EFFTIME")
+        return described(
+            "Effective exposure time over the exposure time (graded) and its two factors "
+            "against nominal dark conditions (dashed line at 1)"
+            + (f"; EFFTIME {seconds:.0f} s." if seconds is not None else "."),
+            graded,
+            factors,
+            how="A low signal factor means light lost before the spectrograph (clouds, seeing, "
+            "guiding, a throughput loss); a low sky factor a bright sky (moon, twilight). "
+            + BANDS_HOW,
+        )
+
 
 def _finite(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
