@@ -60,6 +60,7 @@ class Env:
     disk_warn_pct: float = 90.0  # a disk fuller than this raises a WARNING alert
     disk_alarm_pct: float = 97.0  # ... and than this an ALARM
     channel_prefix: str = "asgi"  # Redis key prefix of the channel layer: one per deployment
+    efftime_goals: dict[str, float] = field(default_factory=dict)  # per program, s (issue 21)
     notify: NotifySettings = field(default_factory=NotifySettings)  # unacknowledged ALARMs
     token_days: float = 90.0  # lifetime of a new API token
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed (nginx)
@@ -93,10 +94,27 @@ def read_env(environ: dict[str, str] | None = None) -> Env:
         disk_warn_pct=float(environ.get("QLF_DISK_WARN", 90)),
         disk_alarm_pct=float(environ.get("QLF_DISK_ALARM", 97)),
         channel_prefix=environ.get("QLF_CHANNEL_PREFIX") or "asgi",
+        efftime_goals=_goals(environ.get("QLF_EFFTIME_GOALS", "")),
         notify=read_notify(environ),
         token_days=float(environ.get("QLF_TOKEN_DAYS") or 90),
         trusted_proxies=_proxies(environ.get("QLF_TRUSTED_PROXIES", "")),
     )
+
+
+def _goals(text: str) -> dict[str, float]:
+    """``QLF_EFFTIME_GOALS``: ``PROGRAM=seconds`` pairs, comma-separated (``DARK=1000,BRIGHT=180``);
+    a ValueError names the variable and the bad pair."""
+    goals = {}
+    for pair in filter(None, (p.strip() for p in text.split(","))):
+        program, _, value = pair.partition("=")
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = -1.0
+        if not program.strip() or not seconds > 0:
+            raise ValueError(f"QLF_EFFTIME_GOALS: {pair!r} is not PROGRAM=seconds with seconds > 0")
+        goals[program.strip().upper()] = seconds
+    return goals
 
 
 def load_config_file(path: Path | None = None) -> Path | None:

@@ -33,15 +33,18 @@ from qlf.quicklook.lines import (
 from qlf.quicklook.throughput import Throughput, rayleigh_to_nmgy_angstrom
 
 __all__ = [
+    "EFFTIME_PROGRAM",
     "FIDUCIAL_MAG",
     "MOONLIGHT_R",
     "PROGRAMS",
+    "efftime_ratio_reference",
     "fidsnr_per_angstrom",
     "peakcount_lines",
     "peakcount_reference",
     "sky_band_mag",
     "sky_continuum",
     "sky_lines",
+    "sky_window_electrons",
     "skycont_reference",
     "snr_coefficients",
 ]
@@ -52,6 +55,8 @@ DARK_CONTINUUM = (24.078, -7.360, 4.220)
 #: r-band (R top-hat) brightness of the moonlight added in each program, AB mag/arcsec².
 MOONLIGHT_R: dict[str, float | None] = {"DARK": None, "GRAY": 20.7, "BRIGHT": 18.6}
 _SUN_K = 5800.0
+#: The program whose sky is the nominal condition of the effective exposure time (EFFTIME).
+EFFTIME_PROGRAM = "DARK"
 #: Magnitude at which FIDSNR_TGT is quoted.
 FIDUCIAL_MAG = 22.0
 _FINE = np.arange(3500.0, 10001.0, 1.0)
@@ -83,6 +88,28 @@ def sky_continuum(wave: np.ndarray, program: str) -> np.ndarray:
         norm = 10 ** (-0.4 * (moon - 22.5)) / _r_mean(_moon_shape(_FINE))
         out = out + norm * _moon_shape(wave)
     return out
+
+
+def sky_window_electrons(arm: str, program: str, throughput: Throughput | None = None) -> float:
+    """Sky continuum detected in one fiber, e-/s/Å: the mean over the arm's two line-free
+    windows (SKYCONT's) of ``program``'s sky through ``throughput`` (the built-in model)."""
+    model = throughput or Throughput(arm)
+    rates = [
+        float(np.mean(model.electrons_per_angstrom(
+            grid, exptime=1.0, fnu_nmgy=sky_continuum(grid, program) * model.fiber_area_arcsec2
+        )))
+        for grid in (np.arange(lo, hi + 1.0, 1.0) for lo, hi in SKY_CONTINUUM_WINDOWS[arm])
+    ]  # fmt: skip
+    return float(np.mean(rates))
+
+
+def efftime_ratio_reference(arm: str, program: str) -> float:
+    """EFFTIME / EXPTIME expected of a nominal instrument under ``program``'s reference sky.
+
+    The nominal dark sky over this sky (EFFTIME_RATIO's background-limited form): 1 in DARK,
+    less under the moon.
+    """
+    return sky_window_electrons(arm, EFFTIME_PROGRAM) / sky_window_electrons(arm, program)
 
 
 def sky_lines(arm: str, *, margin: float = 5.0) -> np.ndarray:

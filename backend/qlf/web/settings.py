@@ -174,6 +174,7 @@ QLF = {
     "NOTIFY": ENV.notify,
     "TOKEN_DAYS": ENV.token_days,
     "TRUSTED_PROXIES": list(ENV.trusted_proxies),
+    "EFFTIME_GOALS": ENV.efftime_goals,
 }
 
 LOGGING = {

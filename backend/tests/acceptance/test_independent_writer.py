@@ -212,3 +212,12 @@ def test_half_the_light_never_grades_better(written):
         ratio = loss.metrics(cam)["PEAKCOUNT"] / dark.metrics(cam)["PEAKCOUNT"]
         assert abs(ratio - 0.5) < 0.02, (cam, ratio)
         assert after["PEAKCOUNT"] != "NORMAL", cam
+
+
+def test_half_the_light_halves_the_effective_time(written):
+    """Issue 21 on data written independently: the writer's 'loss' exposure is its dark one
+    with half the light (targets and sky alike), so EFFTIME halves (docs/pipeline.md)."""
+    loss, dark = written["loss"], written["dark"]
+    for cam in CAMERAS:
+        ratio = loss.metrics(cam)["EFFTIME"] / dark.metrics(cam)["EFFTIME"]
+        assert abs(ratio - 0.5) < 0.025, (cam, ratio)  # 5 %

@@ -76,6 +76,15 @@ EXPECTED = {
         ("values", "value"): lambda m: m["CHECKPSF"],
         ("PSF_LEGENDRE_FIB", "value"): lambda m: [c[0] for c in m["PSF_LEGENDRE_FIB"]],
     },
+    # issue 21: survey speed
+    "EFFTIME_RATIO": {
+        ("values", "value"): lambda m: [m["EFFTIME_RATIO"]],
+        ("ingredients", "value"): lambda m: [
+            m["SIGNAL_RATIO"] ** 2,
+            1 / m["SKY_RATIO"],
+            m["EFFTIME_RATIO"],
+        ],
+    },
 }
 
 SIMULATED = {flavor for flavor, _ in EXPOSURES.values()}

@@ -49,6 +49,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "trends": {"GET": "viewer"},
     "conditions": {"GET": "viewer"},
     "survey": {"GET": "viewer"},
+    "survey-tiles": {"GET": "viewer"},
+    "exposure-efftime": {"GET": "viewer"},
     # reference data and configuration
     "mapping-list": {"GET": "viewer"},
     "mapping-detail": {"GET": "viewer"},
@@ -112,6 +114,7 @@ PATH_EXAMPLES: dict[str, str] = {
     "version": "2026-01-01",
     "key": "NOISE_AMP",
     "campaign_id": "1",
+    "expid": "1",
 }
 
 # The live feed /ws/monitor/ (docs/live.md): connecting, then each message a client may send.

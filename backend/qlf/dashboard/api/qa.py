@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qlf.dashboard.api.common import CsvField, NightRangeMixin, query
+from qlf.dashboard.errors import ApplicationError
+from qlf.dashboard.selectors.efftime import exposure_efftime, tile_efftime
 from qlf.dashboard.selectors.mapping import FLAVORS
 from qlf.dashboard.selectors.observing import conditions_get, survey_counts, survey_tiles
 from qlf.dashboard.selectors.qa import qa_of_process
@@ -104,3 +106,28 @@ class SurveyApi(APIView):
         f = query(self.FilterSerializer, request)
         scope = {name: f.get(name) for name in ("night_from", "night_to", "program")}
         return Response({**survey_tiles(**scope), "counts": survey_counts(**scope)})
+
+
+class SurveyTilesApi(APIView):
+    """Per tile: its science exposures' summed effective time against its program's goal."""
+
+    class FilterSerializer(NightRangeMixin):
+        program = serializers.RegexField(PROGRAM, required=False)
+        tile = serializers.IntegerField(required=False, min_value=0)
+
+    @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        f = query(self.FilterSerializer, request)
+        scope = {name: f.get(name) for name in ("night_from", "night_to", "program", "tile")}
+        return Response(tile_efftime(**scope))
+
+
+class ExposureEfftimeApi(APIView):
+    """One exposure's effective time per camera, petal and overall, and its tile's progress."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, expid: int):
+        found = exposure_efftime(expid)
+        if found is None:
+            raise ApplicationError(f"no exposure {expid}", status_code=404)
+        return Response(found)

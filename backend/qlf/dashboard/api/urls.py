@@ -41,6 +41,12 @@ urlpatterns = [
     path("trends/", qa.TrendApi.as_view(), name="trends"),
     path("conditions/", qa.ConditionsApi.as_view(), name="conditions"),
     path("survey/", qa.SurveyApi.as_view(), name="survey"),
+    path("survey/tiles/", qa.SurveyTilesApi.as_view(), name="survey-tiles"),
+    path(
+        "exposures/<int:expid>/efftime/",
+        qa.ExposureEfftimeApi.as_view(),
+        name="exposure-efftime",
+    ),
     path("ql-mapping/", reference.MappingListApi.as_view(), name="mapping-list"),
     path("ql-mapping/<str:flavor>/", reference.MappingDetailApi.as_view(), name="mapping-detail"),
     path("specs/", reference.SpecListApi.as_view(), name="spec-list"),

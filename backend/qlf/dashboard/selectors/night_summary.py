@@ -30,6 +30,7 @@ from qlf.dashboard.models import (
 )
 from qlf.dashboard.selectors.alarms import alert_metrics
 from qlf.dashboard.selectors.drift import metric_nights_recent
+from qlf.dashboard.selectors.efftime import night_tiles
 from qlf.dashboard.selectors.latency import latency_seconds, process_latency_annotate
 from qlf.dashboard.selectors.runbooks import runbooks_for
 from qlf.dashboard.services.alert_acks import ack_payload
@@ -77,6 +78,7 @@ def night_summary_get(*, night: int) -> dict[str, Any]:
         "runbooks": _runbooks(alarms, {e.expid: e.flavor for e in exposures}),
         "comments": _comments(processes),
         "trends": _trends(night),
+        "tiles": night_tiles(night),
     }
 
 

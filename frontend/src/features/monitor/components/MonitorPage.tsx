@@ -11,6 +11,7 @@ import { CameraGrid } from './CameraGrid';
 import { CameraLog } from './CameraLog';
 import { ControlBar } from './ControlBar';
 import { CurrentExposure } from './CurrentExposure';
+import { EffectiveTime } from './EffectiveTime';
 import { PipelineLog } from './PipelineLog';
 import { PipelineStatusPanel } from './PipelineStatusPanel';
 
@@ -49,6 +50,7 @@ export function MonitorPage() {
       </div>
       <div className="monitor-middle">
         <CurrentExposure process={process} live={status?.current != null} />
+        <EffectiveTime process={process} pollMs={feed.poll} />
         <AlertBox
           live={feed.alerts}
           process={process}

@@ -66,6 +66,18 @@ export type NightSummary = {
   runbooks?: Runbook[];
   comments: { process_id: number; expid: number; author: string; text: string; created: string }[];
   trends: NightTrend[];
+  /** The tiles observed this night: effective time added tonight, total at the night's end. */
+  tiles?: NightTile[];
+};
+
+export type NightTile = {
+  tile: number;
+  program: string;
+  exposures: number;
+  tonight: number;
+  efftime: number;
+  goal: number | null;
+  fraction: number | null;
 };
 
 export function useNightSummary(night: number | null) {

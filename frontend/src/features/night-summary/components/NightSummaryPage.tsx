@@ -9,6 +9,7 @@ import { useNights } from '@/lib/queries/nights';
 import { nightReportUrl, useNightSummary, type NightSummary } from '../api/night-summary';
 
 import { KeyMetrics } from './KeyMetrics';
+import { NightTiles } from './NightTiles';
 
 /** The shift hand-over page of one night (the latest night when none is chosen). */
 export function NightSummaryPage() {
@@ -78,6 +79,7 @@ function Summary({ summary }: { summary: NightSummary }) {
         </table>
       </section>
 
+      <NightTiles tiles={summary.tiles ?? []} />
       <section aria-label="Readout to QA">
         <h2>Readout to QA</h2>
         {latency.measured ? (

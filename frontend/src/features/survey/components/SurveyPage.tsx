@@ -9,6 +9,7 @@ import { useUrlState } from '@/lib/url-state';
 import { useSurvey, type Survey } from '../api/survey';
 
 import { SkyMap, type SkyTile } from './SkyMap';
+import { TileCompleteness } from './TileCompleteness';
 import { ChoiceFilter } from '@/components/ui/ChoiceFilter';
 
 const PROGRAMS = ['', 'DARK', 'GRAY', 'BRIGHT'];
@@ -93,6 +94,9 @@ export function SurveyPage() {
           <div className="survey-side">
             <CountTable title="Exposures per flavor" counts={data.counts.flavor} />
             <CountTable title="Exposures per program" counts={data.counts.program} />
+            <TileCompleteness
+              query={{ night_from: state.from, night_to: state.to, program: state.program }}
+            />
             <section className="panel" aria-label="Tiles to look at">
               <h2>Tiles to look at</h2>
               {attention.length === 0 ? (
