@@ -95,8 +95,8 @@ def retarget(template: Path, final: Path, expid: int) -> Path:
     """Write ``template`` (a FITS file) to ``final`` with every header's ``EXPID`` card set to
     ``expid``: the cards are rewritten in place (same width), the data are copied unchanged.
     Written under a temporary name and renamed, as the instrument does."""
+    from qlf.quicklook.io.atomic import write_bytes_atomic
     from qlf.quicklook.io.fits_layout import CARD, hdu_layout
-    from qlf.sim.files import write_bytes_atomic
 
     data = bytearray(template.read_bytes())
     with template.open("rb") as handle:

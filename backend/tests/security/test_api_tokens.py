@@ -111,7 +111,7 @@ def test_the_migration_turns_plain_keys_into_digests(role_users):
     from django.apps import apps
     from rest_framework.authtoken.models import Token
 
-    migration = __import__("qlf.dashboard.migrations.0007_18_api_tokens", fromlist=["_"])
+    migration = __import__("qlf.dashboard.migrations.0010_18_api_tokens", fromlist=["_"])
     plain = Token.objects.create(user=role_users["operator"]).key
     migration._digest_plain_keys(apps, None)
     assert not Token.objects.exists() and plain not in _every_text_column()
