@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from qlf.bench.workspace import daemon_workspace, migrated_database
+
 __all__ = ["GOAL", "add_arguments", "run"]
 
 GOAL = 0.9  # of the pool's capacity
@@ -59,20 +61,7 @@ def run(args) -> int:
 
 
 def _bench(args, root: Path) -> int:
-    dirs = {n: root / n for n in ("data", "stage", "scratch", "calib", "var")}
-    for folder in dirs.values():
-        folder.mkdir(exist_ok=True)
-    os.environ.update(
-        QLF_DATA_DIR=str(dirs["data"]), QLF_SCRATCH_DIR=str(dirs["scratch"]),
-        QLF_CALIB_DIR=str(dirs["calib"]), QLF_VAR_DIR=str(dirs["var"]),
-    )  # fmt: skip
-    specs = Path(__file__).resolve().parents[2] / "specs" / args.profile
-    if specs.is_dir() and "QLF_SPECS_DIR" not in os.environ:
-        os.environ["QLF_SPECS_DIR"] = str(specs)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    dirs = daemon_workspace(root, profile=args.profile, database_url=args.database_url)
 
     total = args.exposures + args.live
     print(f"simulating {total} {args.profile} {args.flavor} exposures (not timed) ...", flush=True)
@@ -80,12 +69,7 @@ def _bench(args, root: Path) -> int:
     raws = [_simulate(args, dirs, expid) for expid in range(1, total + 1)]
     print(f"  {time.perf_counter() - t:.1f} s")
 
-    from qlf.pipeline.daemon import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrated_database()
     for raw in raws[: args.exposures]:
         _register(raw, dirs)
     live = raws[args.exposures :]

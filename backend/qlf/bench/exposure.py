@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from qlf.paths import SPECS_ROOT
+from qlf.bench.workspace import daemon_workspace, migrated_database
 
 __all__ = ["BUDGET_S", "add_arguments", "run"]
 
@@ -47,34 +47,14 @@ def run(args) -> int:
 
 
 def _bench(args, root: Path) -> int:
-    dirs = {n: root / n for n in ("data", "stage", "scratch", "calib", "var")}
-    for folder in dirs.values():
-        folder.mkdir(exist_ok=True)
-    os.environ.update(
-        QLF_DATA_DIR=str(dirs["data"]),
-        QLF_SCRATCH_DIR=str(dirs["scratch"]),
-        QLF_CALIB_DIR=str(dirs["calib"]),
-        QLF_VAR_DIR=str(dirs["var"]),
-    )
-    specs = SPECS_ROOT / args.profile
-    if specs.is_dir() and "QLF_SPECS_DIR" not in os.environ:
-        os.environ["QLF_SPECS_DIR"] = str(specs)  # thresholds of the simulated instrument
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    dirs = daemon_workspace(root, profile=args.profile, database_url=args.database_url)
 
     print(f"simulating a {args.profile} {args.flavor} exposure (not timed) ...", flush=True)
     t = time.perf_counter()
     staged = _simulate(args, dirs)
     print(f"  {time.perf_counter() - t:.1f} s, {staged.stat().st_size / 1e6:.0f} MB")
 
-    from qlf.pipeline.daemon import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrated_database()
 
     from qlf.config import read_config
     from qlf.dashboard.events import EventPublisher

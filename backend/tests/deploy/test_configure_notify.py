@@ -4,7 +4,7 @@ and .env, the mail server checked (a local one started here), bad values listed.
 from __future__ import annotations
 
 # ruff: noqa: F811  (the site fixture imported from tests.deploy.test_configure)
-from qlf.notify_settings import read_notify
+from qlf.config import read_notify
 from tests.deploy.test_configure import _configure, _free_port, _read, site  # noqa: F401
 from tests.operations.notify_servers import SmtpReceiver
 

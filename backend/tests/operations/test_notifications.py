@@ -12,13 +12,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from qlf.config import read_notify
 from qlf.dashboard.models import Event, Exposure, Notification
 from qlf.dashboard.selectors.alarms import alarm_list
 from qlf.dashboard.services.alert_acks import alert_acknowledge
 from qlf.dashboard.services.notifications import Notifier
 from qlf.dashboard.services.notify_channels import notify_channels
 from qlf.dashboard.services.notify_messages import AlertItem, messages_plan
-from qlf.notify_settings import read_notify
 from tests.operations.notify_servers import SmtpReceiver, WebhookReceiver
 from tests.operations.ops_fixtures import NIGHT, clients, users  # noqa: F401
 from tests.pipeline.conftest import config, dirs, make_daemon, wait_for  # noqa: F401
