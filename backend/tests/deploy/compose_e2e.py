@@ -83,7 +83,7 @@ class Deployment:
         self.base = f"http://127.0.0.1:{port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("QLF_")}
         self.env["COMPOSE_PROJECT_NAME"] = PROJECT
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}  # what nginx passed back: csrftoken, sessionid
 
     def run(self, *command: str, timeout: float = 900, check: bool = True, stdin: str = ""):
         done = subprocess.run(
@@ -112,19 +112,27 @@ class Deployment:
         networks = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
         return self.run("docker", "inspect", "-f", networks, container).stdout.strip()
 
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
     def http(self, path: str, *, data: dict | None = None, method: str | None = None):
-        """(status, body) of one request through nginx; 0 when nothing answers."""
+        """(status, body) of one request through nginx, as a browser sends it (cookies, and the
+        CSRF token with a write); 0 when nothing answers."""
+        headers = {"Content-Type": "application/json", "Cookie": self.cookie}
+        if data is not None or method not in (None, "GET", "HEAD"):
+            headers |= {"X-CSRFToken": self.cookies.get("csrftoken", ""), "Origin": self.base}
         request = urllib.request.Request(
             self.base + path,
             method=method,
             data=None if data is None else json.dumps(data).encode(),
-            headers={"Content-Type": "application/json", "Cookie": self.cookie},
+            headers=headers,
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                cookies = answer.headers.get_all("Set-Cookie") or []
-                session = [c.split(";")[0] for c in cookies if c.startswith("sessionid=")]
-                self.cookie = session[0] if session else self.cookie
+                for cookie in answer.headers.get_all("Set-Cookie") or []:
+                    name, _, value = cookie.split(";")[0].partition("=")
+                    self.cookies[name.strip()] = value
                 return answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
@@ -145,11 +153,13 @@ class Deployment:
             time.sleep(1)
 
     def sign_in(self, username: str, password: str) -> None:
-        self.cookie = ""
+        self.cookies = {}
+        assert self.http("/api/auth/me/")[0] in (200, 401, 403)  # sets the CSRF cookie
+        assert self.cookies.get("csrftoken"), "no CSRF cookie from /api/auth/me/"
         credentials = {"username": username, "password": password}
         status, body = self.http("/api/auth/login/", data=credentials)
         assert status == 200, body
-        assert "operator" in json.loads(body)["roles"] and self.cookie.startswith("sessionid=")
+        assert "operator" in json.loads(body)["roles"] and self.cookies.get("sessionid")
 
     def simulate(self, expid: int) -> None:
         self.compose(
