@@ -270,3 +270,22 @@ def test_sim_calib_command_writes_an_air_psf_and_the_true_throughput(tmp_path):
     assert model.source == "file:throughput-r0.fits"
     builtin = Throughput("r")(6500.0)
     assert model(6500.0) == pytest.approx(1.1 * builtin, rel=1e-6)
+
+
+def test_one_standard_star_does_not_grade_a_nominal_camera(tmp_path):
+    """A mini camera holds one or two standard stars: their S/N at magnitude 22 is the targets'
+    fit (one star read 1.6 against the targets' 3.3 and graded ALARM on a nominal exposure)."""
+    sim = simulate_exposure(
+        tmp_path, night=20261121, expid=5, tileid=1044, profile="mini", cameras=["b8"],
+        flavor="science", progress=False, workers=1,
+    )  # fmt: skip
+    task = CameraTask(
+        sim.raw, "b8", tmp_path / "scratch", calib_dir=tmp_path / "calib", specs_dir=SPECS / "mini"
+    )
+    spectra = json.loads(run_camera(task).qa_path.read_text())["TASKS"]["CHECK_SPECTRA"]
+    classes = spectra["METRICS"]["TGT_CLASS"]
+    assert 0 < classes.count("STD") < 3  # the case: too few stars for their own fit
+    snr = spectra["METRICS"]["FIDSNR_TGT"]
+    assert spectra["METRICS"]["FIDSNR_TGT_STATUS"] == NORMAL, snr
+    targets = [snr[c] for c in ("ELG", "LRG", "QSO")]
+    assert min(targets) * 0.8 < snr["STD"] < max(targets) * 1.2

@@ -15,6 +15,8 @@ __all__ = ["DeltaMagTgt", "FidSnrTgt", "fit_snr_model", "fit_snr_response", "tar
 FIDUCIAL_MAG = 22.0
 #: the class label of the standard stars (fibermap OBJTYPE STD), graded beside the targets
 STD_CLASS = "STD"
+#: fewer fibers than this in a class (or standard stars): the fit over all targets is used
+MIN_FIT_FIBERS = 3
 BAND_COLUMNS = ("normal_low", "normal_high", "warn_low", "warn_high")
 
 
@@ -76,7 +78,7 @@ def fit_snr_model(x: np.ndarray, snr: np.ndarray, exptime: float) -> tuple[float
     """
     good = np.isfinite(x) & np.isfinite(snr) & (x > 0) & (snr > 0)
     for _ in range(3):
-        if good.sum() < 3:
+        if good.sum() < MIN_FIT_FIBERS:
             return None
         y = x[good] ** 2 / snr[good] ** 2
         slope, intercept = np.polyfit(x[good], y, 1)
@@ -125,8 +127,9 @@ class FidSnrTgt(Metric):
     description = (
         "Per target class and for the standard stars (STD), median S/N per √Å in the band at "
         "magnitude 22 from a fit of SNR = t·a·x / √(t(a·x + b)) over the class's fibers, "
-        "x = 10^(−0.4(mag − 22.5)) (over all targets when the class has fewer than three; "
-        "for the bright standard stars, b is the targets' and a their median response)."
+        "x = 10^(−0.4(mag − 22.5)) (over all targets when the class, or the standard stars, "
+        "count fewer than three fibers; for three or more bright standard stars, b is the "
+        "targets' and a their median response)."
     )
 
     def compute(self, products):
@@ -138,9 +141,13 @@ class FidSnrTgt(Metric):
         values, fits = {}, {"ALL": list(overall) if overall else None}
         for cls in sorted(set(phot["class"])):
             sel = phot["class"] == cls
-            if cls == STD_CLASS:
+            if cls == STD_CLASS and sel.sum() >= MIN_FIT_FIBERS:
                 # bright stars alone cannot tell the background b: theirs is the targets'
                 fit = fit_snr_response(phot["flux"][sel], phot["snr"][sel], t, overall)
+            elif cls == STD_CLASS:
+                # one or two stars (a small instrument's camera): one star's S/N read 0.5 x the
+                # targets' on a nominal exposure; the instrument's scaling is the targets'
+                fit = overall
             else:
                 # a class with too few targets for its own fit takes the fit over all targets:
                 # the S/N scaling is the instrument's, the class only shifts it slightly
