@@ -47,7 +47,7 @@ test("this exposure's effective time against its requested time, per petal, and 
       '650 s of 1000 s (65 %)',
     ),
   );
-  expect(screen.getByLabelText('Effective time per petal')).toHaveTextContent('0: 650 s');
+  expect(screen.getByLabelText('Effective time per petal')).toHaveTextContent('0 650 s');
   const tile = screen.getByLabelText('Tile progress');
   expect(tile).toHaveTextContent('1250 s of 1000 s (125 %)');
   expect(tile.querySelector('meter')).toHaveAttribute('value', '1');

@@ -22,7 +22,7 @@ export function EffectiveTime({
   return (
     <section className="panel efftime" aria-label="Effective time">
       <h2>Effective time</h2>
-      <dl className="facts">
+      <dl className="facts efftime-facts">
         <dt>This exposure</dt>
         <dd>
           <EffTimeMeter
@@ -34,8 +34,14 @@ export function EffectiveTime({
         {petals.length > 0 && (
           <>
             <dt>Per petal</dt>
-            <dd aria-label="Effective time per petal">
-              {petals.map(([petal, value]) => `${petal}: ${num(value, 0)} s`).join(' · ')}
+            <dd>
+              <ul className="efftime-petals" aria-label="Effective time per petal">
+                {petals.map(([petal, value]) => (
+                  <li key={petal}>
+                    <span className="muted">{petal}</span> {num(value, 0)} s
+                  </li>
+                ))}
+              </ul>
             </dd>
           </>
         )}
