@@ -143,6 +143,9 @@ async function checkOpenAlarms(page) {
     await alerts.locator('li', { hasText: 'b5 #4' }).waitFor();
     const badge = page.getByRole('link', { name: /\d+ open alarms: \d+ ALARM/ });
     await badge.waitFor();
+    // exposure 5 is nominal: no alert of its own (a lone standard star once graded b8 ALARM)
+    const own = await alerts.locator('li', { hasText: '#5' }).count();
+    assert(own === 0, `${own} alerts of the nominal exposure 5`);
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${shots}/qlf-monitor-alarms.png`, fullPage: true });
     await page.goto(`${base}/thresholds`);
@@ -315,6 +318,23 @@ try {
     await op.getByRole('button', { name: /Reset/ }).waitFor();
   });
   await checkOpenAlarms(op);
+  await check(
+    "the Monitor shows the exposure's effective time, per petal, and its tile",
+    async () => {
+      await op.goto(`${base}/`);
+      const panel = op.getByRole('region', { name: 'Effective time' });
+      await panel
+        .getByLabel('Exposure effective time')
+        .getByText(/\d+ s of 1000 s/)
+        .waitFor();
+      const petals = await panel.getByLabel('Effective time per petal').locator('li').count();
+      assert(petals === 10, `${petals} petals`);
+      await panel
+        .getByLabel('Tile progress')
+        .getByText(/ s of \d+ s/)
+        .waitFor();
+    },
+  );
   await check('the Monitor shows the 30 cameras with QA colours', async () => {
     await op.setViewportSize({ width: 1440, height: 900 });
     await op.goto(`${base}/`);
