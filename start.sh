@@ -58,10 +58,14 @@ if [ "$mode" = docker ]; then
   fi
   echo "== docker compose: building the images and starting $services"
   qlf_compose "${profile_args[@]}" up -d --build "${scale_args[@]}"
+  # Ready when nginx answers through to the backend: a command run at once (createoperator)
+  # could otherwise meet a backend still migrating, or a network DNS still settling (podman).
+  echo "== waiting until nginx answers through to the backend"
+  qlf_compose_wait_healthy nginx 300
   http_port="$(sed -n 's/^QLF_HTTP_PORT=//p' .env | tail -n 1)"
   cat <<EOT
 
-QLF is starting under docker compose: http://localhost:${http_port:-8080}/   (docker compose ps: health)
+QLF is running under docker compose: http://localhost:${http_port:-8080}/   (docker compose ps: health)
 Create an operator to log in and control the pipeline:
   docker compose exec backend qlf createoperator USERNAME        (it asks for the password)
 Logs: docker compose logs -f backend daemon

@@ -91,6 +91,10 @@ async function checkAnalysisScreens(page) {
     assert(status === 'ALARM', `tile 1042 is ${status}`);
     const flavors = page.getByRole('table', { name: 'Exposures per flavor' });
     await flavors.getByRole('row', { name: 'science 3' }).waitFor();
+    await page.getByRole('table', { name: 'Effective time per tile' }).waitFor();
+    const width = await page.evaluate(() => globalThis.document.documentElement.scrollWidth);
+    const window = page.viewportSize().width;
+    assert(width <= window, `the Survey Report is ${width} px wide in a ${window} px window`);
     await page.screenshot({ path: `${shots}/qlf-survey.png`, fullPage: true });
   });
 }

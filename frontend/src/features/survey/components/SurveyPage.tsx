@@ -94,9 +94,6 @@ export function SurveyPage() {
           <div className="survey-side">
             <CountTable title="Exposures per flavor" counts={data.counts.flavor} />
             <CountTable title="Exposures per program" counts={data.counts.program} />
-            <TileCompleteness
-              query={{ night_from: state.from, night_to: state.to, program: state.program }}
-            />
             <section className="panel" aria-label="Tiles to look at">
               <h2>Tiles to look at</h2>
               {attention.length === 0 ? (
@@ -128,6 +125,12 @@ export function SurveyPage() {
             </section>
           </div>
         </div>
+      )}
+      {data && (
+        // full width below the map: its five columns do not fit the side column
+        <TileCompleteness
+          query={{ night_from: state.from, night_to: state.to, program: state.program }}
+        />
       )}
     </div>
   );
