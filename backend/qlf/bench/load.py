@@ -15,6 +15,7 @@ latency percentiles, the achieved rate, the events and exposures of the run.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import sqlite3
@@ -43,6 +44,7 @@ __all__ = [
     "listen",
     "load_run",
     "run",
+    "settle_feed",
 ]
 
 NIGHT = 20261122
@@ -179,19 +181,8 @@ async def _load(port, token, clients, rate, duration, max_in_flight, root: Path)
     started = time.monotonic()
     await asyncio.to_thread(api.drive, rate, duration, max_in_flight)
     elapsed = time.monotonic() - started
-    last = _journal(database, after=0)[-1:]
-    deadline = time.monotonic() + 60  # every client catches up with the journal's last event
-    while (
-        last
-        and time.monotonic() < deadline
-        and any(not seqs or seqs[-1] < last[0] for seqs in received)
-    ):
-        await asyncio.sleep(0.1)
-    for task in listeners:
-        task.cancel()
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-    until = last[0] if last else 0
-    check = feed_check(starts, received, lambda start: _journal(database, after=start, until=until))
+    journal = functools.partial(_journal, database)
+    check = await settle_feed(sockets, listeners, starts, received, journal, wait_s=60)
     return LoadReport(
         duration_s=elapsed, clients=clients, exposures_done=_done(database),
         events=check.events, dropped=check.dropped, out_of_order=check.out_of_order,
@@ -206,6 +197,24 @@ class FeedCheck:
     dropped: int  # summed over clients
     out_of_order: int
     duplicates: int
+
+
+async def settle_feed(sockets, listeners, starts, received, journal, *, wait_s: float) -> FeedCheck:
+    """Give every client up to ``wait_s`` to receive the journal's last event, close them, and
+    check what each received against ``journal(after=, until=)``."""
+    last = journal(after=0)[-1:]
+    deadline = time.monotonic() + wait_s
+    while (
+        last
+        and time.monotonic() < deadline
+        and any(not seqs or seqs[-1] < last[0] for seqs in received)
+    ):
+        await asyncio.sleep(0.1)
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    until = last[0] if last else 0
+    return feed_check(starts, received, lambda start: journal(after=start, until=until))
 
 
 def feed_check(starts: list[int], received: list[list[int]], journal) -> FeedCheck:

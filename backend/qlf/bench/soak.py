@@ -276,7 +276,7 @@ class _Soak:
     async def _night(self, port, token, templates, database, proxy, daemon) -> None:
         from websockets.asyncio.client import connect
 
-        from qlf.bench.load import ApiReader, feed_check, listen
+        from qlf.bench.load import ApiReader, listen, settle_feed
 
         report, started = self.report, time.monotonic()
         report.load = (os.getloadavg()[0], 0.0)
@@ -301,19 +301,9 @@ class _Soak:
         stop.set()
         await reader
         await watcher
-        last = database.journal(after=0)[-1:]
-        catch_up = time.monotonic() + 120
-        while (
-            last
-            and time.monotonic() < catch_up
-            and any(not seqs or seqs[-1] < last[0] for seqs in received)
-        ):
-            await asyncio.sleep(0.2)
-        for task in listeners:
-            task.cancel()
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-        until = last[0] if last else 0
-        check = feed_check(starts, received, lambda s: database.journal(after=s, until=until))
+        check = await settle_feed(
+            sockets, listeners, starts, received, database.journal, wait_s=120
+        )
         report.events, report.dropped = check.events, check.dropped
         report.out_of_order, report.duplicates = check.out_of_order, check.duplicates
         report.finished, report.done, report.failed_jobs = database.outcome()

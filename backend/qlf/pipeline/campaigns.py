@@ -292,13 +292,7 @@ class CampaignRunner:
         opened.submitted.discard(camera)
         scratch = campaign_scratch(self.config.scratch_dir, opened.campaign_id)
         log_path = qa_json_path(scratch, opened.night, opened.expid, camera).with_suffix(".log")
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a") as handle:
-                handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR {error}\n")
-        except OSError as exc:
-            log.error("cannot write %s: %s", log_path, exc)
-        ingest.job_failed(opened.process_id, camera, error, str(log_path))
+        ingest.job_failed(opened.process_id, camera, error, log_path)
 
     def _close_if_done(self, opened: _Open) -> None:
         if opened.waiting or opened.submitted or opened.process_id not in self.open:

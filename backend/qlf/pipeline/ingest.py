@@ -162,8 +162,18 @@ def process_spec(process, specs_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def job_failed(process_id: int, camera: str, error: str, log_path: str = "") -> None:
-    db_retry(lambda: job_fail(process_id=process_id, camera=camera, error=error, log_path=log_path))
+def job_failed(process_id: int, camera: str, error: str, log_path: Path | None = None) -> None:
+    """Record the job failed; with ``log_path``, first append the error to the camera's log (the
+    log the screens show), so the failure reads there too."""
+    if log_path is not None:
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a") as handle:
+                handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR {error}\n")
+        except OSError as exc:  # a full disk: the database still records the failure
+            log.error("cannot write %s: %s", log_path, exc)
+    path = str(log_path) if log_path is not None else ""
+    db_retry(lambda: job_fail(process_id=process_id, camera=camera, error=error, log_path=path))
 
 
 def process_close(process_id: int):

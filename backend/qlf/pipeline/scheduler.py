@@ -457,14 +457,7 @@ class Scheduler:
         log.error("%s of %d failed: %s", job.camera, active.expid, error)
         job.status = JobStatus.FAILED
         log_path = qa_json_path(self.config.scratch_dir, active.night, active.expid, job.camera)
-        log_path = log_path.with_suffix(".log")
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a") as handle:
-                handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ERROR {error}\n")
-        except OSError as exc:
-            log.error("cannot write %s: %s", log_path, exc)
-        ingest.job_failed(active.process_id, job.camera, error, str(log_path))
+        ingest.job_failed(active.process_id, job.camera, error, log_path.with_suffix(".log"))
         base = {"process_id": active.process_id, "camera": job.camera}
         if job.step:
             failed = {"step": job.step, "state": "failed", "duration_s": None}

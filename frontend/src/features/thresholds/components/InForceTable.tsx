@@ -16,7 +16,7 @@ import {
 
 import {
   isPair,
-  parseRef,
+  readRef,
   rangeOf,
   rangeText,
   refSummary,
@@ -154,14 +154,9 @@ function EntryEditor({ row, onDone }: { row: Row; onDone: (version: string) => v
   const label = `${row.key} (${row.selector})`;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    let ref: unknown;
-    try {
-      ref = parseRef(form.ref);
-      setRefError(null);
-    } catch {
-      setRefError(new Error('REF: a number, calib:…, or JSON ([…] or {…})'));
-      return;
-    }
+    const [ref, problem] = readRef(form.ref);
+    setRefError(problem);
+    if (problem) return;
     create.mutate(
       {
         key: row.key,

@@ -6,7 +6,7 @@ import { NightInput } from '@/components/ui/NightInput';
 
 import { useCreateThreshold, useThresholdDetail } from '../api/thresholds';
 
-import { isPair, parseRef, rangeOf as range, refSummary, refText } from './threshold-entry';
+import { isPair, readRef, rangeOf as range, refSummary, refText } from './threshold-entry';
 
 const SELECTORS = [
   'default',
@@ -58,14 +58,9 @@ export function ThresholdForm({ current }: { current: string | undefined }) {
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    let ref: unknown;
-    try {
-      ref = parseRef(form.ref);
-      setRefError(null);
-    } catch {
-      setRefError(new Error('REF: a number, calib:…, or JSON ([…] or {…})'));
-      return;
-    }
+    const [ref, problem] = readRef(form.ref);
+    setRefError(problem);
+    if (problem) return;
     create.mutate({
       key: form.key,
       selector: form.selector,

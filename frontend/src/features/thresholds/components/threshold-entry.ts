@@ -11,6 +11,15 @@ export function parseRef(text: string): unknown {
   return JSON.parse(t) as unknown;
 }
 
+/** REF as typed, or the error the form shows under it: `[ref, null]` or `[undefined, error]`. */
+export function readRef(text: string): [unknown, Error | null] {
+  try {
+    return [parseRef(text), null];
+  } catch {
+    return [undefined, new Error('REF: a number, calib:…, or JSON ([…] or {…})')];
+  }
+}
+
 /** REF as an admin types it back (the inverse of parseRef). */
 export function refText(ref: unknown): string {
   return typeof ref === 'string' ? ref : JSON.stringify(ref);
