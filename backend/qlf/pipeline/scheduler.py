@@ -341,14 +341,14 @@ class Scheduler:
                         "free space to resume")  # fmt: skip
                 log.error(text)
                 self._publish("alert", {"level": "ALARM", "camera": "", "expid": expid,
-                                        "text": text})  # fmt: skip
+                                        "text": text, "metrics": ["DISK_FULL"]})  # fmt: skip
             return True
         if self._disk_held:
             self._disk_held = False
             text = f"processing resumed: {where} has {free / 2**20:.0f} MB free"
             log.info(text)
             self._publish("alert", {"level": "WARNING", "camera": "", "expid": expid,
-                                    "text": text})  # fmt: skip
+                                    "text": text, "metrics": ["DISK_FULL"]})  # fmt: skip
         return False
 
     # -- worker reports --------------------------------------------------------------------

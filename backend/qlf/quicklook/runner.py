@@ -328,7 +328,7 @@ def _ccd_reason(camera: str, calibration, name: str) -> str:
 
 def _run_step(step, products: CameraProducts, spec) -> dict[str, Any]:
     """Compute and grade the metrics of one step."""
-    context = _context(products)
+    context = products.memo("grading_context", _context)  # once a camera, not once a step
     info = products.info
     metrics = [get_metric(name) for name in step.metrics]
     metrics = [m for m in metrics if m.applies_to(flavor=info.flavor, camera=products.camera)]
